@@ -1,0 +1,6 @@
+"""The JSON API blueprint, mounted at /api."""
+from flask import Blueprint
+
+api = Blueprint("api", __name__, url_prefix="/api")
+
+from . import health, predict  # noqa: E402,F401  (routes register themselves on ``api``)

@@ -1,0 +1,203 @@
+"""``ClassifierFactory`` trains the model; ``ClassifierRepo`` stores it signed and serves it from memory."""
+import hashlib
+import hmac
+import json
+import logging
+import os
+import pickle
+import secrets
+import tempfile
+import threading
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+import sklearn
+from sklearn.model_selection import GroupKFold, cross_val_score
+from sklearn.neighbors import KNeighborsClassifier
+
+from .exceptions import ModelIntegrityError, ModelUnavailableError
+from .model import DigitClassifier
+from .training import build_training_set
+
+log = logging.getLogger(__name__)
+
+MAGIC = b"DIGITS-MODEL 1\n"
+REBUILD_HINT = "Rebuild it with `python manage.py train` (or `make model`)."
+
+
+class ClassifierFactory:
+    """Builds a ``DigitClassifier`` (k-nearest neighbours) and its metadata."""
+
+    def __init__(self, n_neighbors=3, weights="uniform", cv_folds=5):
+        self.params = {"n_neighbors": n_neighbors, "weights": weights}
+        self.cv_folds = cv_folds
+
+    def new_estimator(self):
+        """An unfitted ``KNeighborsClassifier`` with this factory's parameters."""
+        return KNeighborsClassifier(**self.params)
+
+    def cross_validate(self, training):
+        """Mean accuracy over folds that never split samples derived from one source digit."""
+        folds = GroupKFold(n_splits=self.cv_folds)
+        scores = cross_val_score(self.new_estimator(), training.inputs, training.labels,
+                                 groups=training.groups, cv=folds)
+        return float(scores.mean())
+
+    def build(self, training=None):
+        """Train on ``training`` (default: load_digits) -> (DigitClassifier, metadata dict)."""
+        training = training or build_training_set()
+        cv_accuracy = self.cross_validate(training)
+        knn = self.new_estimator().fit(training.inputs, training.labels)
+        model = DigitClassifier(knn, training.inputs, training.labels, training.sources)
+        metadata = {
+            "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            "sklearn_version": sklearn.__version__,
+            "params": dict(self.params),
+            "training_samples": len(training.labels),
+            "samples": training.counts(),
+            "cv_accuracy": round(cv_accuracy, 4),
+        }
+        return model, metadata
+
+
+def resolve_signing_key(config):
+    """The model signing key: from settings/env, or a random one created once beside the models."""
+    if config.get("MODEL_SIGNING_KEY"):
+        return config["MODEL_SIGNING_KEY"].encode()
+    path = Path(config["SIGNING_KEY_FILE"])
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return path.read_bytes().strip()
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(secrets.token_hex(32).encode())
+    return path.read_bytes().strip()
+
+
+def _signature(key, metadata_bytes, payload):
+    mac = hmac.new(key, metadata_bytes, hashlib.sha256)
+    mac.update(b"\n")
+    mac.update(payload)
+    return mac.hexdigest()
+
+
+def write_signed(path, model, metadata, key):
+    """Write ``model`` and ``metadata`` to ``path`` atomically (temp file + rename), HMAC-signed."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    payload = pickle.dumps(model, protocol=pickle.HIGHEST_PROTOCOL)
+    metadata_bytes = json.dumps(metadata, sort_keys=True).encode()
+    header = {"metadata": metadata, "payload_size": len(payload),
+              "hmac_sha256": _signature(key, metadata_bytes, payload)}
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name + ".", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(MAGIC)
+            handle.write(json.dumps(header, sort_keys=True).encode() + b"\n")
+            handle.write(payload)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def read_signed(path, key):
+    """Read and verify a model file -> (model, metadata). Nothing is unpickled before the HMAC matches."""
+    path = Path(path)
+    try:
+        blob = path.read_bytes()
+    except FileNotFoundError:
+        raise ModelUnavailableError(f"No trained model at {path}. {REBUILD_HINT}") from None
+    if not blob.startswith(MAGIC):
+        raise ModelIntegrityError(f"{path} is not a signed model file. {REBUILD_HINT}")
+    header_line, _, payload = blob[len(MAGIC):].partition(b"\n")
+    try:
+        header = json.loads(header_line)
+        metadata = header["metadata"]
+        expected = header["hmac_sha256"]
+    except (ValueError, KeyError, TypeError):
+        raise ModelIntegrityError(f"{path} has a damaged header. {REBUILD_HINT}") from None
+    metadata_bytes = json.dumps(metadata, sort_keys=True).encode()
+    if not hmac.compare_digest(_signature(key, metadata_bytes, payload), str(expected)):
+        raise ModelIntegrityError(
+            f"{path} failed its signature check: it was changed, truncated or signed with another key. "
+            + REBUILD_HINT)
+    if metadata.get("sklearn_version") != sklearn.__version__:
+        raise ModelIntegrityError(
+            f"{path} was trained with scikit-learn {metadata.get('sklearn_version')}, "
+            f"this is {sklearn.__version__}. {REBUILD_HINT}")
+    return pickle.loads(payload), metadata
+
+
+class ClassifierRepo:
+    """Gets and updates the stored model. Loaded once, kept in memory, reloaded when the file changes.
+
+    The file is stat-ed at most every ``reload_interval`` seconds: requests never read it.
+    """
+
+    def __init__(self, path, key, reload_interval=2.0):
+        self.path = Path(path)
+        self.key = key
+        self.reload_interval = reload_interval
+        self._lock = threading.Lock()
+        self._model = None
+        self._metadata = None
+        self._stamp = None
+        self._checked_at = float("-inf")
+
+    def _file_stamp(self):
+        try:
+            stat = os.stat(self.path)
+        except FileNotFoundError:
+            return None
+        return (stat.st_ino, stat.st_size, stat.st_mtime_ns)
+
+    def _refresh(self):
+        """Load the file if it changed since the last load."""
+        now = time.monotonic()
+        if self._model is not None and now - self._checked_at < self.reload_interval:
+            return
+        with self._lock:
+            self._checked_at = now
+            stamp = self._file_stamp()
+            if self._model is not None and stamp == self._stamp:
+                return
+            try:
+                model, metadata = read_signed(self.path, self.key)
+            except (ModelUnavailableError, ModelIntegrityError):
+                if self._model is None:
+                    raise
+                log.exception("Keeping the model in memory: the stored file cannot be used")
+                self._stamp = stamp
+                return
+            self._model, self._metadata, self._stamp = model, metadata, stamp
+            log.info("Loaded model from %s (%s)", self.path, metadata.get("created"))
+
+    def get(self):
+        """The current ``DigitClassifier``; raises ModelUnavailableError / ModelIntegrityError."""
+        self._refresh()
+        return self._model
+
+    @property
+    def metadata(self):
+        """Metadata of the model in memory (loading it if needed), or None when there is none."""
+        try:
+            self._refresh()
+        except (ModelUnavailableError, ModelIntegrityError):
+            return None
+        return self._metadata
+
+    def is_loaded(self):
+        return self._model is not None
+
+    def update(self, model, metadata):
+        """Store a new model atomically and serve it from now on."""
+        write_signed(self.path, model, metadata, self.key)
+        with self._lock:
+            self._model, self._metadata = model, metadata
+            self._stamp = self._file_stamp()
+            self._checked_at = time.monotonic()

@@ -1,0 +1,73 @@
+#!/usr/bin/env python
+"""Command line: ``python manage.py runserver | train | predict FILE... | shell``.
+
+Built on flask-script-ng (import ``flask_script_ng``), the maintained fork of flask-script: the
+original flask-script 2.0.6 imports ``flask._compat``, which Flask 2 removed.
+"""
+import sys
+from pathlib import Path
+
+from flask import current_app
+from flask_script_ng import Manager, Server, Shell
+
+from app import create_app
+from app.classifier import ClassifierFactory
+from app.exceptions import EmptyImageError, ImageTooLargeError, InvalidImageError, ModelIntegrityError, \
+    ModelUnavailableError
+from app.preprocessing import features_from_bytes
+from settings import Settings
+
+manager = Manager(create_app)
+manager.add_command("runserver", Server(host=Settings.HOST, port=Settings.PORT, use_debugger=False,
+                                        use_reloader=False, threaded=True))
+manager.add_command("shell", Shell(make_context=lambda: {"app": current_app._get_current_object(),
+                                                         "repo": current_app.extensions["classifier_repo"]}))
+
+
+def _repo():
+    return current_app.extensions["classifier_repo"]
+
+
+def _has_usable_model():
+    try:
+        _repo().get()
+        return True
+    except (ModelUnavailableError, ModelIntegrityError) as error:
+        print(error)
+        return False
+
+
+@manager.option("--if-missing", dest="if_missing", action="store_true",
+                help="only train when no usable model is stored")
+def train(if_missing=False):
+    """Rebuild the model from load_digits, store it, print its cross-validated accuracy."""
+    if if_missing and _has_usable_model():
+        print(f"A model is stored at {_repo().path}; nothing to do.")
+        return
+    model, metadata = ClassifierFactory().build()
+    _repo().update(model, metadata)
+    print(f"Trained on {metadata['training_samples']} samples {metadata['samples']}")
+    print(f"Cross-validated accuracy: {metadata['cv_accuracy']:.4f}")
+    print(f"Stored at {_repo().path}")
+
+
+@manager.option("files", nargs="+", metavar="FILE", help="image files (PNG, JPEG, GIF, BMP, WebP)")
+def predict(files):
+    """Print the digit and its confidence for each image file."""
+    model = _repo().get()
+    failures = 0
+    for name in files:
+        try:
+            features = features_from_bytes(Path(name).read_bytes(), current_app.config["MAX_IMAGE_SIDE"])
+        except (OSError, InvalidImageError, ImageTooLargeError, EmptyImageError) as error:
+            print(f"{name}: error: {error}")
+            failures += 1
+            continue
+        prediction = model.predict_one(features)
+        confidence = prediction.probabilities[prediction.digit]
+        print(f"{name}: {prediction.digit} ({confidence:.0%})")
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(manager.run())

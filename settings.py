@@ -1,0 +1,54 @@
+"""Configuration: defaults here, every value overridable by an environment variable of the same name."""
+import os
+import tempfile
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent
+
+
+def _env_int(name, default):
+    """Read an integer from the environment, falling back to ``default``."""
+    value = os.environ.get(name)
+    return int(value) if value not in (None, "") else default
+
+
+def _env_float(name, default):
+    """Read a float from the environment, falling back to ``default``."""
+    value = os.environ.get(name)
+    return float(value) if value not in (None, "") else default
+
+
+class Settings:
+    """Production defaults; ``create_app`` copies every UPPER_CASE attribute into ``app.config``."""
+
+    BASE_DIR = BASE_DIR
+    STORAGE_DIR = Path(os.environ.get("STORAGE_DIR", BASE_DIR / "storage"))
+    CLASSIFIER_STORAGE = Path(os.environ.get("CLASSIFIER_STORAGE", STORAGE_DIR / "classifier.pkl"))
+    # Secret that signs model files (HMAC-SHA256). When unset, a random key is created once in
+    # SIGNING_KEY_FILE, so nothing machine-specific is ever committed.
+    MODEL_SIGNING_KEY = os.environ.get("MODEL_SIGNING_KEY", "")
+    SIGNING_KEY_FILE = Path(os.environ.get("SIGNING_KEY_FILE", STORAGE_DIR / ".signing-key"))
+    # How often (seconds) a worker checks whether the stored model changed; 0 checks on every request.
+    MODEL_RELOAD_INTERVAL = _env_float("MODEL_RELOAD_INTERVAL", 2.0)
+
+    MAX_CONTENT_LENGTH = _env_int("MAX_CONTENT_LENGTH", 8 * 1024 * 1024)  # bytes of request body
+    MAX_IMAGE_SIDE = _env_int("MAX_IMAGE_SIDE", 4096)  # pixels, checked before decoding pixels
+
+    FRONTEND_DIST = Path(os.environ.get("FRONTEND_DIST", BASE_DIR / "frontend" / "dist"))
+    HOST = os.environ.get("HOST", "127.0.0.1")
+    PORT = _env_int("PORT", 5000)
+    TESTING = False
+
+
+class TestSettings(Settings):
+    """Everything in a fresh temporary folder, so tests never touch ``storage/``."""
+
+    TESTING = True
+    MODEL_RELOAD_INTERVAL = 0.0
+
+    def __init__(self, storage_dir=None):
+        storage = Path(storage_dir or tempfile.mkdtemp(prefix="digits-test-"))
+        self.STORAGE_DIR = storage
+        self.CLASSIFIER_STORAGE = storage / "classifier.pkl"
+        self.SIGNING_KEY_FILE = storage / ".signing-key"
+        self.MODEL_SIGNING_KEY = "test-signing-key"
