@@ -48,7 +48,10 @@ def open_image(raw, max_side=4096):
     """Bytes -> RGBA Pillow image; dimensions are checked from the header before pixels decode."""
     try:
         image = Image.open(io.BytesIO(raw))
-    except (OSError, ValueError, Image.DecompressionBombError, SyntaxError):
+    except Image.DecompressionBombError:
+        raise ImageTooLargeError(f"The image declares more pixels than the limit of {max_side} on each side. "
+                                 "Send a smaller image.") from None
+    except (OSError, ValueError, SyntaxError, struct.error):
         raise InvalidImageError("The data is not an image Pillow can read (PNG, JPEG, GIF, BMP, WebP).") from None
     width, height = image.size
     if width > max_side or height > max_side:

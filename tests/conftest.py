@@ -1,0 +1,48 @@
+"""Fixtures: a model trained once per session, and a fresh app + storage folder per test."""
+import shutil
+
+import pytest
+
+from app import create_app
+from app.classifier import ClassifierFactory, write_signed
+from settings import TestSettings
+
+
+
+@pytest.fixture(scope="session")
+def trained():
+    """(model, metadata) trained once for the whole session."""
+    return ClassifierFactory().build()
+
+
+@pytest.fixture(scope="session")
+def model_file(trained, tmp_path_factory):
+    """A signed model file, written once; tests copy it into their own storage."""
+    path = tmp_path_factory.mktemp("model") / "classifier.pkl"
+    write_signed(path, *trained, key=b"test-signing-key")
+    return path
+
+
+@pytest.fixture
+def settings(tmp_path):
+    """Test settings with storage in this test's temporary folder."""
+    return TestSettings(tmp_path / "storage")
+
+
+@pytest.fixture
+def app(settings, model_file):
+    """An app whose storage holds the session's trained model."""
+    settings.CLASSIFIER_STORAGE.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copy(model_file, settings.CLASSIFIER_STORAGE)
+    return create_app(settings)
+
+
+@pytest.fixture
+def empty_app(settings):
+    """An app with no model stored."""
+    return create_app(settings)
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
