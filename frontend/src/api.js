@@ -1,0 +1,66 @@
+// The one module that talks to the Flask API. URLs are relative, so the page
+// works from whatever origin serves it. Every failure becomes an ApiError.
+
+export class ApiError extends Error {
+  constructor(status, code, message) {
+    super(message);
+    this.name = 'ApiError';
+    this.status = status;
+    this.code = code;
+  }
+}
+
+const NETWORK_MESSAGE = 'Could not reach the server. Check your connection and try again.';
+
+async function request(path, { method = 'GET', body, token } = {}) {
+  const headers = { Accept: 'application/json' };
+  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  if (token) headers.Authorization = `Bearer ${token}`;
+  let response;
+  try {
+    response = await fetch(path, {
+      method,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+  } catch {
+    throw new ApiError(0, 'network_error', NETWORK_MESSAGE);
+  }
+  let data = null;
+  try {
+    data = await response.json();
+  } catch {
+    // A proxy's HTML error page, or an empty body: reported below by status.
+  }
+  if (!response.ok) {
+    const error = data && data.error;
+    throw new ApiError(
+      response.status,
+      error?.code || 'http_error',
+      error?.message || `The server answered ${response.status}. Please try again later.`,
+    );
+  }
+  if (data === null) {
+    throw new ApiError(response.status, 'bad_reply', 'The server sent a reply this page cannot read.');
+  }
+  return data;
+}
+
+/** Post a data URI (canvas export or uploaded file) and get the model's answer. */
+export const predict = (image) => request('/api/predict', { method: 'POST', body: { image } });
+
+/** Tell the server the true label for one of its predictions. */
+export const sendFeedback = (predictionId, label) =>
+  request('/api/feedback', { method: 'POST', body: { prediction_id: predictionId, label } });
+
+export const getStats = () => request('/api/stats');
+
+export const getModels = () => request('/api/models');
+
+/** Start training a new model version (admin). */
+export const trainModel = (token, { includeFeedback = true } = {}) =>
+  request('/api/models', { method: 'POST', token, body: { include_feedback: includeFeedback } });
+
+/** Make a ready model version the one that answers predictions (admin). */
+export const activateModel = (token, version) =>
+  request(`/api/models/${encodeURIComponent(version)}/activate`, { method: 'POST', token });

@@ -1,0 +1,62 @@
+import { useState } from 'react';
+import { sendFeedback } from '../api.js';
+
+const DIGITS = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
+
+/** "Right?" with a tick, or the ten digits to say which one it really was. */
+export function FeedbackRow({ predictionId, digit, send = sendFeedback }) {
+  const [state, setState] = useState({ step: 'ask' });
+
+  async function answer(label) {
+    setState({ step: 'sending' });
+    try {
+      await send(predictionId, label);
+      setState({ step: 'done' });
+    } catch (error) {
+      // A second answer for the same prediction is already recorded: nothing to fix.
+      if (error?.code === 'duplicate_feedback') setState({ step: 'done' });
+      else setState({ step: 'error', message: error?.message || 'Could not send your answer.' });
+    }
+  }
+
+  if (state.step === 'done') {
+    return (
+      <div className="feedback" data-testid="feedback">
+        <p role="status" className="feedback__thanks">
+          Thank you! That helps the next model learn.
+        </p>
+      </div>
+    );
+  }
+
+  const disabled = state.step === 'sending';
+  return (
+    <div className="feedback" data-testid="feedback">
+      <div className="feedback__row" role="group" aria-label="Was the answer right?">
+        <span className="feedback__question">Right?</span>
+        <button
+          type="button"
+          className="feedback__yes"
+          aria-label={`Yes, it is a ${digit}`}
+          disabled={disabled}
+          onClick={() => answer(digit)}
+        >
+          ✓
+        </button>
+        <span className="feedback__or">or it was</span>
+        <span className="feedback__digits">
+          {DIGITS.map((d) => (
+            <button key={d} type="button" aria-label={`It was a ${d}`} disabled={disabled} onClick={() => answer(d)}>
+              {d}
+            </button>
+          ))}
+        </span>
+      </div>
+      {state.step === 'error' && (
+        <p role="alert" className="feedback__error">
+          {state.message}
+        </p>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,68 @@
+import { useCallback, useEffect, useState } from 'react';
+import { AnswerPanel } from '../components/AnswerPanel.jsx';
+import { DrawingPad } from '../components/DrawingPad.jsx';
+import { FileDrop } from '../components/FileDrop.jsx';
+import { UploadBox } from '../components/UploadBox.jsx';
+import { useDrawing } from '../hooks/useDrawing.js';
+import { usePrediction } from '../hooks/usePrediction.js';
+import { readImageFile } from '../readImage.js';
+import { isTyping, shortcutFor } from '../shortcuts.js';
+
+/** The first screen: draw (or upload) a digit and see the live answer. */
+export function DrawPage() {
+  const prediction = usePrediction();
+  const [upload, setUpload] = useState(null);
+  const [uploadError, setUploadError] = useState(null);
+  const { show, reset } = prediction;
+
+  const drawing = useDrawing({
+    onChange: ({ reason, empty, canvas }) => {
+      setUpload(null);
+      setUploadError(null);
+      if (empty) reset();
+      else show(() => canvas.toDataURL('image/png'), { now: reason !== 'move' });
+    },
+  });
+  const { clear, undo } = drawing;
+
+  const handleFile = useCallback(
+    async (file) => {
+      setUploadError(null);
+      try {
+        const dataUri = await readImageFile(file);
+        clear({ silent: true });
+        setUpload({ name: file.name, dataUri });
+        show(() => dataUri, { now: true });
+      } catch (error) {
+        setUploadError(error.message);
+      }
+    },
+    [clear, show],
+  );
+
+  useEffect(() => {
+    const onKey = (event) => {
+      if (isTyping(event.target)) return;
+      const action = shortcutFor(event);
+      if (action === 'undo') {
+        event.preventDefault();
+        undo();
+      } else if (action === 'clear') {
+        clear();
+      }
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [clear, undo]);
+
+  return (
+    <div className="draw-page">
+      <FileDrop onFile={handleFile} className="card workspace">
+        <h2 className="card__title">Draw a digit, 0 to 9</h2>
+        <DrawingPad drawing={drawing} canClear={drawing.strokes.length > 0 || upload !== null} />
+        <UploadBox onFile={handleFile} preview={upload} error={uploadError} />
+      </FileDrop>
+      <AnswerPanel answer={prediction.answer} busy={prediction.busy} />
+    </div>
+  );
+}
