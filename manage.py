@@ -54,7 +54,11 @@ def train(if_missing=False):
 @manager.option("files", nargs="+", metavar="FILE", help="image files (PNG, JPEG, GIF, BMP, WebP)")
 def predict(files):
     """Print the digit and its confidence for each image file."""
-    model = _repo().get()
+    try:
+        model = _repo().get()
+    except (ModelUnavailableError, ModelIntegrityError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
     failures = 0
     for name in files:
         try:

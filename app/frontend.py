@@ -1,20 +1,23 @@
-"""Serves the built React app: static files, and index.html for every other non-API path."""
-from flask import Blueprint, abort, current_app, send_from_directory
+"""Serves the built React app: its files, and index.html for every other non-API path.
 
-frontend = Blueprint("frontend", __name__)
+It works as the 404 handler, so real API routes keep their own errors (a GET on a POST-only
+route stays 405) and unknown /api paths stay JSON.
+"""
+from flask import current_app, request, send_from_directory
+
+from .errors import handle_http_exception
 
 NOT_BUILT = """<!doctype html><title>Digits</title>
 <p>The drawing page is not built yet. Run <code>make run</code> (or <code>npm ci &amp;&amp; npm run build</code>).
 The API works already: <code>POST /api/predict</code>.</p>"""
 
 
-@frontend.get("/", defaults={"path": ""})
-@frontend.get("/<path:path>")
-def spa(path):
-    """A built file if it exists, else index.html so client-side routes work (/stats, /models)."""
-    if path == "api" or path.startswith("api/"):
-        abort(404)
+def serve_spa(error):
+    """A built file if it exists, else index.html so client-side routes (/stats, /models) work."""
+    if request.path.startswith("/api") or request.method not in ("GET", "HEAD"):
+        return handle_http_exception(error)
     dist = current_app.config["FRONTEND_DIST"]
+    path = request.path.lstrip("/")
     if path and (dist / path).is_file():
         return send_from_directory(dist, path)
     if not (dist / "index.html").is_file():
@@ -25,5 +28,5 @@ def spa(path):
 
 
 def init_app(app):
-    """Register the SPA routes (after the API blueprint)."""
-    app.register_blueprint(frontend)
+    """Answer unmatched paths with the SPA."""
+    app.register_error_handler(404, serve_spa)

@@ -2,6 +2,7 @@
 from flask import current_app, request
 
 from ..preprocessing import features_from_bytes, features_from_payload
+from ..errors import ApiError
 from . import api
 from .requests import image_field, json_body
 from .serialize import prediction_json
@@ -10,8 +11,10 @@ from .serialize import prediction_json
 def request_features():
     """The 8x8 features of the request's image: a multipart file ``image`` or a JSON field."""
     max_side = current_app.config["MAX_IMAGE_SIDE"]
-    upload = request.files.get("image")
-    if upload is not None:
+    if request.mimetype == "multipart/form-data":
+        upload = request.files.get("image")
+        if upload is None:
+            raise ApiError(400, "missing_image", 'Send the file in a form field named "image".')
         return features_from_bytes(upload.read(), max_side)
     return features_from_payload(image_field(json_body()), max_side)
 

@@ -1,0 +1,66 @@
+# Two commands do everything on a fresh machine:
+#   make run   - venv, Python and npm packages, frontend build, model, then serve on http://127.0.0.1:5000
+#   make test  - the same set-up, then every test suite
+.DEFAULT_GOAL := help
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+
+FRONTEND_SOURCES := $(shell find frontend -type f -not -path 'frontend/dist/*' 2>/dev/null) package.json vite.config.js
+MODEL := storage/classifier.pkl
+
+.PHONY: help run serve setup deps frontend model train test test-python test-frontend test-e2e \
+        bench bench-accuracy clean
+
+help:  ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-16s %s\n", $$1, $$2}'
+
+run: setup  ## set everything up, then serve on http://127.0.0.1:5000
+	$(PY) manage.py runserver
+
+setup: deps frontend model  ## venv, packages, frontend build, model
+
+deps: $(VENV)/.installed node_modules/.package-lock.json
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet -r requirements-dev.txt
+	touch $@
+
+node_modules/.package-lock.json: package-lock.json
+	npm ci --no-audit --no-fund
+
+frontend: frontend/dist/index.html  ## build the React app into frontend/dist
+
+frontend/dist/index.html: node_modules/.package-lock.json $(FRONTEND_SOURCES)
+	npm run build
+
+model: $(VENV)/.installed  ## train the model unless a usable one is stored
+	$(PY) manage.py train --if-missing
+
+train: $(VENV)/.installed  ## retrain the model from scratch
+	$(PY) manage.py train
+
+test: setup test-python test-frontend test-e2e  ## set-up, then every test suite
+
+test-python: $(VENV)/.installed
+	$(PY) -m pytest -q tests --ignore=tests/e2e
+
+test-frontend: node_modules/.package-lock.json
+	npm test
+
+test-e2e: setup
+	bash scripts/ensure-chromium.sh
+	npm run test:e2e
+
+bench: bench-accuracy  ## every benchmark
+
+bench-accuracy: setup  ## accuracy on held-out canvas drawings, beside the seed pipeline
+	$(PY) -m benchmarks.accuracy
+
+clean:  ## remove build output and installed packages (keeps storage/)
+	rm -rf $(VENV) node_modules frontend/dist test-artifacts .pytest_cache

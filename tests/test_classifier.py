@@ -1,0 +1,132 @@
+"""ClassifierFactory, DigitClassifier and ClassifierRepo: training, signing, atomic update, reload."""
+import os
+import pickle
+
+import numpy as np
+import pytest
+
+from app import classifier as clf
+from app.classifier import ClassifierRepo, read_signed, write_signed
+from app.exceptions import ModelIntegrityError, ModelUnavailableError
+from app.training import load_base_digits
+
+KEY = b"test-signing-key"
+
+
+def test_factory_metadata(trained):
+    _, metadata = trained
+    assert set(metadata) >= {"created", "sklearn_version", "params", "training_samples", "samples", "cv_accuracy"}
+    assert metadata["training_samples"] == sum(metadata["samples"].values())
+    assert 0.9 < metadata["cv_accuracy"] <= 1.0
+
+
+def test_probabilities_match_scikit_learn(trained):
+    model, _ = trained
+    inputs, _ = load_base_digits()
+    sample = inputs[:50].astype(float) + np.random.default_rng(0).normal(0, 2, (50, 64))
+    predictions = model.predict(sample)
+    expected = model.knn.predict_proba(sample)
+    assert np.allclose([p.probabilities for p in predictions], expected)
+    assert [p.digit for p in predictions] == model.knn.predict(sample).tolist()
+    assert all(len(p.neighbor_indices) == model.n_neighbors for p in predictions)
+
+
+def test_signed_round_trip(trained, tmp_path):
+    path = tmp_path / "m.pkl"
+    write_signed(path, *trained, key=KEY)
+    model, metadata = read_signed(path, KEY)
+    assert metadata == trained[1]
+    assert isinstance(model, type(trained[0]))
+
+
+@pytest.mark.parametrize("damage", ["flip_payload_byte", "truncate", "edit_metadata", "not_a_model"])
+def test_tampered_file_is_refused_with_rebuild_hint(trained, tmp_path, damage):
+    path = tmp_path / "m.pkl"
+    write_signed(path, *trained, key=KEY)
+    blob = bytearray(path.read_bytes())
+    if damage == "flip_payload_byte":
+        blob[-100] ^= 0xFF
+    elif damage == "truncate":
+        blob = blob[: len(blob) // 2]
+    elif damage == "edit_metadata":
+        blob = bytearray(bytes(blob).replace(b'"cv_accuracy": ', b'"cv_accuracy": 1', 1))
+    else:
+        blob = bytearray(pickle.dumps({"evil": True}))
+    path.write_bytes(bytes(blob))
+    with pytest.raises(ModelIntegrityError, match="manage.py train"):
+        read_signed(path, KEY)
+
+
+def test_other_key_is_refused(trained, tmp_path):
+    path = tmp_path / "m.pkl"
+    write_signed(path, *trained, key=KEY)
+    with pytest.raises(ModelIntegrityError, match="signature"):
+        read_signed(path, b"another key")
+
+
+def test_other_sklearn_version_is_refused(trained, tmp_path):
+    model, metadata = trained
+    path = tmp_path / "m.pkl"
+    write_signed(path, model, dict(metadata, sklearn_version="0.1"), key=KEY)
+    with pytest.raises(ModelIntegrityError, match="scikit-learn 0.1"):
+        read_signed(path, KEY)
+
+
+def test_missing_file_is_unavailable(tmp_path):
+    with pytest.raises(ModelUnavailableError, match="manage.py train"):
+        ClassifierRepo(tmp_path / "none.pkl", KEY).get()
+
+
+def test_update_is_atomic_and_leaves_no_temp_files(trained, tmp_path, monkeypatch):
+    path = tmp_path / "m.pkl"
+    write_signed(path, *trained, key=KEY)
+    before = path.read_bytes()
+
+    def crash(*args):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(clf.os, "replace", crash)
+    with pytest.raises(OSError):
+        write_signed(path, trained[0], dict(trained[1], cv_accuracy=0.5), key=KEY)
+    assert path.read_bytes() == before
+    assert os.listdir(tmp_path) == ["m.pkl"]
+
+
+def test_model_is_kept_in_memory(trained, tmp_path, monkeypatch):
+    path = tmp_path / "m.pkl"
+    write_signed(path, *trained, key=KEY)
+    repo = ClassifierRepo(path, KEY, reload_interval=3600)
+    first = repo.get()
+    reads = []
+    monkeypatch.setattr(clf, "read_signed", lambda *a: reads.append(a))
+    monkeypatch.setattr(clf.os, "stat", lambda *a: reads.append(a))
+    for _ in range(100):
+        assert repo.get() is first
+    assert reads == []
+
+
+def test_reloads_when_the_stored_file_changes(trained, tmp_path):
+    path = tmp_path / "m.pkl"
+    write_signed(path, *trained, key=KEY)
+    serving = ClassifierRepo(path, KEY, reload_interval=0)
+    assert serving.metadata["cv_accuracy"] == trained[1]["cv_accuracy"]
+    ClassifierRepo(path, KEY).update(trained[0], dict(trained[1], cv_accuracy=0.1234))
+    assert serving.metadata["cv_accuracy"] == 0.1234
+
+
+def test_bad_new_file_keeps_the_good_model(trained, tmp_path):
+    path = tmp_path / "m.pkl"
+    write_signed(path, *trained, key=KEY)
+    serving = ClassifierRepo(path, KEY, reload_interval=0)
+    model = serving.get()
+    path.write_bytes(b"garbage")
+    assert serving.get() is model
+
+
+def test_signing_key_is_created_once(tmp_path):
+    config = {"MODEL_SIGNING_KEY": "", "SIGNING_KEY_FILE": tmp_path / "k"}
+    first = clf.resolve_signing_key(config)
+    assert len(first) == 64
+    assert clf.resolve_signing_key(config) == first
+    assert (tmp_path / "k").stat().st_mode & 0o077 == 0
+    assert clf.resolve_signing_key({"MODEL_SIGNING_KEY": "abc"}) == b"abc"

@@ -1,0 +1,74 @@
+"""manage.py commands, run as a user runs them: in a subprocess with storage in a temporary folder."""
+import os
+import subprocess
+import sys
+
+import pytest
+
+from tests.drawing import ZERO, draw_strokes
+
+
+def manage(storage, *args, stdin=None):
+    env = dict(os.environ, STORAGE_DIR=str(storage), MODEL_SIGNING_KEY="cli-test-key")
+    return subprocess.run([sys.executable, "manage.py", *args], capture_output=True, text=True,
+                          env=env, input=stdin, timeout=600)
+
+
+@pytest.fixture(scope="module")
+def storage(tmp_path_factory):
+    """A storage folder with a model trained by ``manage.py train``."""
+    folder = tmp_path_factory.mktemp("cli-storage")
+    result = manage(folder, "train")
+    assert result.returncode == 0, result.stderr
+    pytest.train_output = result.stdout
+    return folder
+
+
+def test_train_stores_model_and_prints_accuracy(storage):
+    assert "Cross-validated accuracy: 0." in pytest.train_output
+    assert (storage / "classifier.pkl").is_file()
+
+
+def test_train_if_missing_keeps_a_usable_model(storage):
+    before = (storage / "classifier.pkl").stat().st_mtime_ns
+    result = manage(storage, "train", "--if-missing")
+    assert result.returncode == 0 and "nothing to do" in result.stdout
+    assert (storage / "classifier.pkl").stat().st_mtime_ns == before
+
+
+def test_train_if_missing_rebuilds_a_damaged_model(tmp_path):
+    (tmp_path / "classifier.pkl").write_bytes(b"garbage")
+    result = manage(tmp_path, "train", "--if-missing")
+    assert result.returncode == 0, result.stderr
+    assert "not a signed model file" in result.stdout and "Cross-validated accuracy" in result.stdout
+
+
+def test_predict_prints_digit_and_confidence(storage, tmp_path):
+    zero = tmp_path / "zero.png"
+    draw_strokes(ZERO).save(zero)
+    result = manage(storage, "predict", "tests/data/seven.png", str(zero))
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.strip().splitlines()
+    assert lines[0].startswith("tests/data/seven.png: 7 (") and lines[0].endswith("%)")
+    assert lines[1].startswith(f"{zero}: 0 (")
+
+
+def test_predict_reports_bad_files_and_fails(storage, tmp_path):
+    bad = tmp_path / "bad.png"
+    bad.write_bytes(b"not an image")
+    result = manage(storage, "predict", str(bad), str(tmp_path / "missing.png"))
+    assert result.returncode == 1
+    assert "bad.png: error:" in result.stdout and "missing.png: error:" in result.stdout
+
+
+def test_predict_without_model_says_how_to_train(tmp_path):
+    result = manage(tmp_path, "predict", "tests/data/seven.png")
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    assert "error: No trained model" in result.stderr and "manage.py train" in result.stderr
+
+
+def test_shell_has_app_and_repo(storage):
+    result = manage(storage, "shell", "--no-ipython", "--no-bpython", "--no-ptipython", "--no-ptpython",
+                    stdin="print('model at', repo.path.name)\n")
+    assert "model at classifier.pkl" in result.stdout + result.stderr
