@@ -18,5 +18,9 @@ export default defineConfig({
     setupFiles: ['./src/test/setup.js'],
     include: ['src/**/*.test.{js,jsx}'],
     restoreMocks: true,
+    unstubGlobals: true,
+    // Reusing one jsdom per worker instead of one per file cuts the run from ~30 s to ~10 s
+    // on two cores; every test cleans up after itself (see src/test/setup.js).
+    isolate: false,
   },
 });

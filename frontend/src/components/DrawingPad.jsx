@@ -7,6 +7,7 @@ export function DrawingPad({ drawing, canClear = drawing.strokes.length > 0 }) {
         <canvas
           ref={drawing.canvasRef}
           className="pad__canvas"
+          style={{ touchAction: 'none' }} // the page must not scroll or zoom while drawing
           data-testid="digit-canvas"
           role="img"
           aria-label="Drawing area: draw one digit with your mouse, finger or pen"

@@ -85,7 +85,7 @@ function AdminForm({ token, onToken, onTrain, busy }) {
   );
 }
 
-export function ModelsPage({ load = getModels, train = trainModel, activate = activateModel }) {
+export function ModelsPage({ load = getModels, train = trainModel, activate = activateModel, pollMs = POLL_MS }) {
   const { status, data, error, reload } = useResource(load);
   const [token, setToken] = useState(() => sessionStorage.getItem(TOKEN_KEY) ?? '');
   const [action, setAction] = useState({ busy: false, message: null, error: null });
@@ -93,9 +93,9 @@ export function ModelsPage({ load = getModels, train = trainModel, activate = ac
 
   useEffect(() => {
     if (!training) return undefined;
-    const timer = setTimeout(reload, POLL_MS);
+    const timer = setTimeout(reload, pollMs);
     return () => clearTimeout(timer);
-  }, [training, data, reload]);
+  }, [training, data, reload, pollMs]);
 
   const saveToken = (value) => {
     setToken(value);
@@ -156,12 +156,13 @@ export function ModelsPage({ load = getModels, train = trainModel, activate = ac
                       {m.status === 'ready' && !m.active && (
                         <button
                           type="button"
+                          aria-label={`Activate version ${m.version}`}
                           disabled={action.busy}
                           onClick={() =>
                             run(() => activate(token, m.version), (model) => `Version ${model.version} is now active.`)
                           }
                         >
-                          Activate<span className="visually-hidden"> version {m.version}</span>
+                          Activate
                         </button>
                       )}
                     </td>

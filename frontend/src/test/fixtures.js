@@ -1,0 +1,56 @@
+// Replies shaped like docs/api-contract.md.
+const grid = (value) => Array.from({ length: 8 }, (_, r) => Array.from({ length: 8 }, (_, c) => (c === 4 ? value : r % 2)));
+
+export function predictReply(overrides = {}) {
+  const probabilities = [0, 0.01, 0, 0, 0, 0, 0, 0.93, 0.06, 0];
+  return { digit: 7, probabilities, input: grid(16), ...overrides };
+}
+
+export const neighbors = [
+  { label: 7, distance: 12.4, source: 'load_digits', input: grid(16) },
+  { label: 1, distance: 15.0, source: 'load_digits', input: grid(8) },
+];
+
+export function statsReply() {
+  const matrix = Array.from({ length: 10 }, (_, t) => Array.from({ length: 10 }, (_, p) => (t === p ? 4 : 0)));
+  matrix[7][1] = 2;
+  return {
+    prediction_count: 120,
+    feedback_count: 42,
+    accuracy: 0.95,
+    per_digit: Array.from({ length: 10 }, (_, d) => ({
+      digit: d,
+      count: d === 7 ? 6 : d === 3 ? 0 : 4,
+      correct: 4,
+      accuracy: d === 7 ? 4 / 6 : d === 3 ? null : 1,
+    })),
+    confusion_matrix: matrix,
+    per_model: [{ version: 1, count: 42, correct: 40, accuracy: 40 / 42 }],
+    daily: [{ date: '2026-11-23', predictions: 120, feedback: 42 }],
+  };
+}
+
+export function model(overrides = {}) {
+  return {
+    version: 1,
+    status: 'ready',
+    progress: 1,
+    active: true,
+    created: '2026-11-23T16:00:00Z',
+    params: { n_neighbors: 5, weights: 'distance' },
+    samples: { load_digits: 1437, synthetic: 14370, feedback: 12 },
+    cv_accuracy: 0.98,
+    feedback_accuracy: 0.9,
+    error: null,
+    ...overrides,
+  };
+}
+
+/** A fetch Response-like object with a JSON body. */
+export function jsonResponse(status, body) {
+  return { ok: status >= 200 && status < 300, status, json: async () => body };
+}
+
+export function errorReply(status, code, message = `${code} happened`) {
+  return jsonResponse(status, { error: { code, message } });
+}
