@@ -33,10 +33,13 @@ class Settings:
 
     MAX_CONTENT_LENGTH = _env_int("MAX_CONTENT_LENGTH", 8 * 1024 * 1024)  # bytes of request body
     MAX_IMAGE_SIDE = _env_int("MAX_IMAGE_SIDE", 4096)  # pixels, checked before decoding pixels
+    MAX_BATCH_SIZE = _env_int("MAX_BATCH_SIZE", 256)  # images in one POST /api/predict/batch
 
     FRONTEND_DIST = Path(os.environ.get("FRONTEND_DIST", BASE_DIR / "frontend" / "dist"))
     HOST = os.environ.get("HOST", "127.0.0.1")
     PORT = _env_int("PORT", 5000)
+    WORKERS = _env_int("WORKERS", os.cpu_count() or 1)  # gunicorn worker processes (`manage.py serve`)
+    THREADS = _env_int("THREADS", 2)  # threads per worker
     TESTING = False
 
 
