@@ -30,6 +30,14 @@ class Settings:
     SIGNING_KEY_FILE = Path(os.environ.get("SIGNING_KEY_FILE", STORAGE_DIR / ".signing-key"))
     # How often (seconds) a worker checks whether the stored model changed; 0 checks on every request.
     MODEL_RELOAD_INTERVAL = _env_float("MODEL_RELOAD_INTERVAL", 2.0)
+    # Model versions: MODELS_DIR/v<N>.pkl; which one is active lives in the database.
+    MODELS_DIR = Path(os.environ.get("MODELS_DIR", STORAGE_DIR / "models"))
+    # SQLAlchemy URL; PostgreSQL: postgresql+psycopg://user:password@host:5432/dbname
+    DATABASE_URL = os.environ.get("DATABASE_URL") or f"sqlite:///{STORAGE_DIR / 'app.db'}"
+    # Bearer token for training and activating models; empty turns those endpoints off.
+    ADMIN_TOKEN = os.environ.get("ADMIN_TOKEN", "")
+    # A training run with no progress for this many seconds is taken as dead (its process stopped).
+    TRAINING_TIMEOUT = _env_float("TRAINING_TIMEOUT", 1800.0)
 
     MAX_CONTENT_LENGTH = _env_int("MAX_CONTENT_LENGTH", 8 * 1024 * 1024)  # bytes of request body
     MAX_IMAGE_SIDE = _env_int("MAX_IMAGE_SIDE", 4096)  # pixels, checked before decoding pixels
@@ -53,5 +61,8 @@ class TestSettings(Settings):
         storage = Path(storage_dir or tempfile.mkdtemp(prefix="digits-test-"))
         self.STORAGE_DIR = storage
         self.CLASSIFIER_STORAGE = storage / "classifier.pkl"
+        self.MODELS_DIR = storage / "models"
+        self.DATABASE_URL = f"sqlite:///{storage / 'app.db'}"
+        self.ADMIN_TOKEN = ""
         self.SIGNING_KEY_FILE = storage / ".signing-key"
         self.MODEL_SIGNING_KEY = "test-signing-key"
