@@ -31,9 +31,22 @@ DOMAIN_ERRORS = {
 }
 
 
+def error_body(code, message):
+    """The error object, as a whole reply body or as one slot of a batch reply."""
+    return {"error": {"code": code, "message": message}}
+
+
+def domain_error_status(error):
+    """(status, code) of a domain exception, or None when it is none of ours."""
+    for cls, status_code in DOMAIN_ERRORS.items():
+        if isinstance(error, cls):
+            return status_code
+    return None
+
+
 def error_response(status, code, message):
     """Build the JSON error response."""
-    response = jsonify({"error": {"code": code, "message": message}})
+    response = jsonify(error_body(code, message))
     response.status_code = status
     return response
 
@@ -49,10 +62,10 @@ def handle_api_error(error):
 
 def handle_domain_error(error):
     """Answer a domain exception with its mapped status and code."""
-    for cls, (status, code) in DOMAIN_ERRORS.items():
-        if isinstance(error, cls):
-            return error_response(status, code, str(error))
-    raise error
+    status_code = domain_error_status(error)
+    if status_code is None:
+        raise error
+    return error_response(*status_code, str(error))
 
 
 def handle_http_exception(error):
