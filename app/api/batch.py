@@ -1,0 +1,47 @@
+"""POST /api/predict/batch: many drawings in, one answer or one error per drawing, in order."""
+import numpy as np
+from flask import current_app
+
+from ..errors import ApiError, domain_error_status, error_body
+from ..exceptions import EmptyImageError, ImageTooLargeError, InvalidImageError
+from ..preprocessing import features_from_payload
+from . import api
+from .requests import json_body
+from .serialize import prediction_json
+
+IMAGE_ERRORS = (InvalidImageError, ImageTooLargeError, EmptyImageError)
+
+
+def images_field(body, max_size):
+    """The ``images`` list of a JSON body: present, a non-empty list, at most ``max_size`` long."""
+    images = body.get("images")
+    if images is None:
+        raise ApiError(400, "missing_images", 'The body needs an "images" field: a list of PNG data URIs.')
+    if not isinstance(images, list) or not images:
+        raise ApiError(400, "invalid_images", 'The "images" field must be a non-empty list of PNG data URIs.')
+    if len(images) > max_size:
+        raise ApiError(413, "batch_too_large",
+                       f"The batch has {len(images)} images; the limit is {max_size}. Split it into smaller batches.")
+    return images
+
+
+def features_or_error(image, max_side):
+    """8x8 features of one image, or the error object its slot of the reply gets."""
+    try:
+        return features_from_payload(image, max_side)
+    except IMAGE_ERRORS as error:
+        _, code = domain_error_status(error)
+        return error_body(code, str(error))
+
+
+@api.post("/predict/batch")
+def predict_batch():
+    """Classify every image of the batch with one vectorised model call; a bad image fails only its slot."""
+    images = images_field(json_body(), current_app.config["MAX_BATCH_SIZE"])
+    model = current_app.extensions["classifier_repo"].get()  # 503 before any image is decoded
+    max_side = current_app.config["MAX_IMAGE_SIDE"]
+    slots = [features_or_error(image, max_side) for image in images]
+    good = [slot for slot in slots if isinstance(slot, np.ndarray)]
+    predictions = iter(model.predict(np.stack(good)) if good else ())
+    return {"predictions": [prediction_json(next(predictions), slot) if isinstance(slot, np.ndarray) else slot
+                            for slot in slots]}
