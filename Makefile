@@ -14,13 +14,16 @@ FRONTEND_SOURCES := $(shell find frontend -type f -not -path 'frontend/dist/*' 2
 MODEL := storage/classifier.pkl
 
 .PHONY: help run serve setup deps frontend model train test test-python test-frontend test-e2e \
-        bench bench-accuracy clean
+        bench bench-accuracy bench-load clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-16s %s\n", $$1, $$2}'
 
 run: setup  ## set everything up, then serve on http://127.0.0.1:5000
 	$(PY) manage.py runserver
+
+serve: setup  ## production server: gunicorn, WORKERS x THREADS, on HOST:PORT
+	$(PY) manage.py serve
 
 setup: deps frontend model  ## venv, packages, frontend build, model
 
@@ -57,10 +60,13 @@ test-e2e: setup
 	bash scripts/ensure-chromium.sh
 	npm run test:e2e
 
-bench: bench-accuracy  ## every benchmark
+bench: bench-accuracy bench-load  ## every benchmark
 
 bench-accuracy: setup  ## accuracy on held-out canvas drawings, beside the seed pipeline
 	$(PY) -m benchmarks.accuracy
+
+bench-load: $(VENV)/.installed model  ## throughput, latency and start-up under gunicorn, beside the original server
+	$(PY) -m benchmarks.load
 
 clean:  ## remove build output and installed packages (keeps storage/)
 	rm -rf $(VENV) node_modules frontend/dist test-artifacts .pytest_cache

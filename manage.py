@@ -1,5 +1,5 @@
 #!/usr/bin/env python
-"""Command line: ``python manage.py runserver | train | predict FILE... | shell``.
+"""Command line: ``python manage.py runserver | serve | train | predict FILE... | shell``.
 
 Built on flask-script-ng (import ``flask_script_ng``), the maintained fork of flask-script: the
 original flask-script 2.0.6 imports ``flask._compat``, which Flask 2 removed.
@@ -15,6 +15,7 @@ from app.classifier import ClassifierFactory
 from app.exceptions import EmptyImageError, ImageTooLargeError, InvalidImageError, ModelIntegrityError, \
     ModelUnavailableError
 from app.preprocessing import features_from_bytes
+from app.serve import DigitsServer, gunicorn_options
 from settings import Settings
 
 manager = Manager(create_app)
@@ -71,6 +72,15 @@ def predict(files):
         confidence = prediction.probabilities[prediction.digit]
         print(f"{name}: {prediction.digit} ({confidence:.0%})")
     return 1 if failures else 0
+
+
+@manager.option("--threads", dest="threads", type=int, help="threads per worker (default: THREADS)")
+@manager.option("--workers", dest="workers", type=int, help="worker processes (default: WORKERS, one per core)")
+@manager.option("--port", dest="port", type=int, help="port (default: PORT)")
+@manager.option("--host", dest="host", help="address to bind (default: HOST)")
+def serve(host=None, port=None, workers=None, threads=None):
+    """Serve under gunicorn; each worker builds the app and loads the model once, after the fork."""
+    DigitsServer(Settings, gunicorn_options(Settings, host, port, workers, threads)).run()
 
 
 if __name__ == "__main__":
