@@ -44,10 +44,13 @@ class ClassifierFactory:
                                  groups=training.groups, cv=folds)
         return float(scores.mean())
 
-    def build(self, training=None):
+    def build(self, training=None, progress=None):
         """Train on ``training`` (default: load_digits) -> (DigitClassifier, metadata dict)."""
+        report = progress or (lambda fraction: None)  # progress(share of the work done, 0..1)
         training = training or build_training_set()
+        report(0.5)
         cv_accuracy = self.cross_validate(training)
+        report(0.9)
         knn = self.new_estimator().fit(training.inputs, training.labels)
         model = DigitClassifier(knn, training.inputs, training.labels, training.sources)
         metadata = {
@@ -58,6 +61,7 @@ class ClassifierFactory:
             "samples": training.counts(),
             "cv_accuracy": round(cv_accuracy, 4),
         }
+        report(1.0)
         return model, metadata
 
 
