@@ -1,0 +1,51 @@
+"""Model versions: GET /api/models, GET /api/models/<v>, POST /api/models (train), POST .../activate."""
+from flask import current_app, request, url_for
+
+from .. import db, training_jobs, versions
+from ..auth import admin_required
+from ..errors import ApiError
+from . import api
+from .requests import json_body
+
+
+def model_json(row, active):
+    """One version as the API shows it."""
+    return versions.to_json(row, active, current_app.config["TRAINING_TIMEOUT"])
+
+
+@api.get("/models")
+def list_models():
+    """Every version, newest first, and which one is active."""
+    session = db.session()
+    active = versions.active_version(session)
+    return {"active": active, "models": [model_json(row, active) for row in versions.listing(session)]}
+
+
+@api.get("/models/<int:version>")
+def get_model(version):
+    """One version; while it trains, its progress."""
+    session = db.session()
+    return model_json(versions.find(session, version), versions.active_version(session))
+
+
+@api.post("/models")
+@admin_required
+def train_model():
+    """Start training a new version in the background (feedback included unless told otherwise) -> 202."""
+    body = json_body() if request.get_data() else {}
+    include_feedback = body.get("include_feedback", True)
+    if not isinstance(include_feedback, bool):
+        raise ApiError(400, "invalid_include_feedback", 'The "include_feedback" field must be true or false.')
+    version = training_jobs.start_in_background(current_app._get_current_object(), include_feedback)
+    session = db.session()
+    body = model_json(versions.find(session, version), versions.active_version(session))
+    return body, 202, {"Location": url_for("api.get_model", version=version)}
+
+
+@api.post("/models/<int:version>/activate")
+@admin_required
+def activate_model(version):
+    """Serve ``version`` from now on, in every worker (rollback = activating an older one)."""
+    row = versions.activate(db.session(), version)
+    current_app.extensions["model_registry"].expire()
+    return model_json(row, version)

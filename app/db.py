@@ -1,0 +1,117 @@
+"""The database: one SQLAlchemy engine per app, a session per app context, Alembic migrations at start-up."""
+import fcntl
+import logging
+from contextlib import contextmanager
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from flask import current_app, g
+from sqlalchemy import create_engine, event, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import InterfaceError, OperationalError
+from sqlalchemy.orm import sessionmaker
+
+from .errors import error_response
+
+log = logging.getLogger(__name__)
+
+MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
+SQLITE_BUSY_TIMEOUT = 30.0  # seconds a writer waits for another process's write to finish
+PG_SCHEMA_LOCK = 60_2026  # pg_advisory_lock key held while one process migrates
+
+
+def _sqlite_pragmas(connection, _record):
+    """WAL lets readers and one writer work at once across gunicorn workers; foreign keys on."""
+    cursor = connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.close()
+
+
+class Database:
+    """An engine and its session factory for one DATABASE_URL (SQLite file or PostgreSQL)."""
+
+    def __init__(self, url):
+        self.url = make_url(url)
+        if self.is_sqlite:
+            Path(self.url.database).parent.mkdir(parents=True, exist_ok=True)
+            self.engine = create_engine(self.url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT})
+            event.listen(self.engine, "connect", _sqlite_pragmas)
+        else:
+            self.engine = create_engine(self.url, pool_pre_ping=True)
+        self.Session = sessionmaker(self.engine, expire_on_commit=False)
+
+    @property
+    def is_sqlite(self):
+        return self.url.get_backend_name() == "sqlite"
+
+    @contextmanager
+    def schema_lock(self):
+        """Held while the schema (or the first model version) is set up: one process at a time."""
+        if self.is_sqlite:
+            with open(f"{self.url.database}.lock", "a") as handle:
+                fcntl.flock(handle, fcntl.LOCK_EX)  # released when the file is closed
+                yield
+            return
+        with self.engine.connect() as connection:
+            connection.execute(text("SELECT pg_advisory_lock(:key)"), {"key": PG_SCHEMA_LOCK})
+            connection.commit()
+            try:
+                yield
+            finally:
+                connection.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": PG_SCHEMA_LOCK})
+                connection.commit()
+
+    def alembic_config(self, connection=None):
+        """Alembic's configuration for this database; ``connection`` is the one migrations run on."""
+        config = Config()
+        config.set_main_option("script_location", str(MIGRATIONS))
+        config.set_main_option("sqlalchemy.url", self.url.render_as_string(hide_password=False).replace("%", "%%"))
+        config.attributes["connection"] = connection
+        return config
+
+    def upgrade(self, revision="head"):
+        """Migrate the schema to ``revision`` (Alembic), safe when several workers start at once."""
+        with self.schema_lock(), self.engine.begin() as connection:
+            command.upgrade(self.alembic_config(connection), revision)
+
+    def revision(self):
+        """The schema's current Alembic revision, or None before the first migration."""
+        with self.engine.connect() as connection:
+            return MigrationContext.configure(connection).get_current_revision()
+
+
+def session():
+    """This app context's session: opened on first use, closed (rolled back if uncommitted) at teardown."""
+    if "db_session" not in g:
+        g.db_session = current_app.extensions["database"].Session()
+    return g.db_session
+
+
+def close_session(_error=None):
+    """Close the app context's session, if one was opened."""
+    opened = g.pop("db_session", None)
+    if opened is not None:
+        opened.close()
+
+
+def handle_database_error(error):
+    """An unreachable or locked database is 503 in the one error shape; details go to the log."""
+    current_app.logger.error("Database error: %s", error)
+    return error_response(503, "database_unavailable",
+                          "The database cannot be reached right now. Try again shortly; if it persists, "
+                          "check DATABASE_URL and run `python manage.py db upgrade`.")
+
+
+def init_app(app):
+    """Create the app's database, migrate it to the latest schema and wire the session teardown."""
+    database = Database(app.config["DATABASE_URL"])
+    app.extensions["database"] = database
+    app.teardown_appcontext(close_session)
+    for cls in (OperationalError, InterfaceError):
+        app.register_error_handler(cls, handle_database_error)
+    database.upgrade()
+    return database

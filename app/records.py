@@ -1,0 +1,101 @@
+"""The database tables (SQLAlchemy 2 ORM): predictions, feedback on them, model versions, the active one."""
+from datetime import datetime, timezone
+
+from sqlalchemy import (JSON, BigInteger, CheckConstraint, DateTime, Float, ForeignKey, Index, Integer,
+                        LargeBinary, MetaData, SmallInteger, String, Text, insert)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+# SQLite only auto-increments INTEGER PRIMARY KEY columns; PostgreSQL gets a 64-bit identity.
+BigId = BigInteger().with_variant(Integer, "sqlite")
+
+STATUSES = ("training", "ready", "failed")
+
+
+def utcnow():
+    """The current UTC time, naive: every timestamp is stored as naive UTC on every database."""
+    return datetime.now(timezone.utc).replace(tzinfo=None)
+
+
+class Base(DeclarativeBase):
+    """Declarative base with named constraints, so migrations can refer to them on every database."""
+
+    metadata = MetaData(naming_convention={
+        "ix": "ix_%(column_0_label)s",
+        "uq": "uq_%(table_name)s_%(column_0_name)s",
+        "ck": "ck_%(table_name)s_%(constraint_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    })
+
+
+class ModelVersion(Base):
+    """One training run: its file is MODELS_DIR/v<version>.pkl."""
+
+    __tablename__ = "model_versions"
+    __table_args__ = (
+        CheckConstraint("status IN ('training', 'ready', 'failed')", name="status"),
+        # At most one training run at a time, across every worker process.
+        Index("uq_model_versions_one_training", "status", unique=True,
+              sqlite_where="status = 'training'", postgresql_where="status = 'training'"),
+    )
+
+    version: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    created: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    updated: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    status: Mapped[str] = mapped_column(String(16))
+    progress: Mapped[float] = mapped_column(Float, default=0.0)
+    params: Mapped[dict] = mapped_column(JSON, default=dict)
+    samples: Mapped[dict | None] = mapped_column(JSON)
+    cv_accuracy: Mapped[float | None] = mapped_column(Float)
+    feedback_accuracy: Mapped[float | None] = mapped_column(Float)
+    error: Mapped[str | None] = mapped_column(Text)
+
+
+class ActiveModel(Base):
+    """A single row (id 1) naming the version every worker serves."""
+
+    __tablename__ = "active_model"
+    __table_args__ = (CheckConstraint("id = 1", name="single_row"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    version: Mapped[int | None] = mapped_column(ForeignKey("model_versions.version"))
+    activated: Mapped[datetime | None] = mapped_column(DateTime)
+
+
+class Prediction(Base):
+    """One answered drawing: the image as sent, its 8x8 features and the model's answer."""
+
+    __tablename__ = "predictions"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    created: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)
+    image: Mapped[bytes] = mapped_column(LargeBinary)
+    features: Mapped[bytes] = mapped_column(LargeBinary)  # 64 bytes, row-major, values 0..16
+    digit: Mapped[int] = mapped_column(SmallInteger)
+    probabilities: Mapped[list] = mapped_column(JSON)
+    model_version: Mapped[int] = mapped_column(ForeignKey("model_versions.version"))
+
+
+class Feedback(Base):
+    """The right answer for one prediction, from a person. One per prediction (UNIQUE)."""
+
+    __tablename__ = "feedback"
+    __table_args__ = (CheckConstraint("label BETWEEN 0 AND 9", name="label"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    prediction_id: Mapped[int] = mapped_column(BigId, ForeignKey("predictions.id"), unique=True)
+    label: Mapped[int] = mapped_column(SmallInteger)
+    created: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)
+
+
+def insert_prediction(session, image, features, prediction, version):
+    """INSERT one prediction and return its id (RETURNING: no second query)."""
+    statement = insert(Prediction).returning(Prediction.id)
+    return session.execute(statement, {
+        "created": utcnow(),
+        "image": bytes(image),
+        "features": features.astype("uint8").tobytes(),
+        "digit": int(prediction.digit),
+        "probabilities": [round(float(p), 6) for p in prediction.probabilities],
+        "model_version": version,
+    }).scalar_one()

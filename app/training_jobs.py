@@ -1,0 +1,89 @@
+"""Training a new model version: in the foreground (``manage.py train``) or a background thread (POST /api/models).
+
+Progress goes to the version's row (0..1), so every worker's GET /api/models shows it.
+"""
+import logging
+import threading
+
+import numpy as np
+from sqlalchemy import select
+
+from . import versions
+from .records import Feedback, Prediction
+from .training import build_training_set
+
+log = logging.getLogger(__name__)
+
+# Share of the run done after each step; building the training set (synthetic variants) is the long one.
+FEEDBACK_LOADED, TRAINING_SET_BUILT, MODEL_BUILT = 0.02, 0.6, 0.97
+
+
+def feedback_examples(session):
+    """Every feedback example: features (n, 64) uint8 and labels (n,), oldest first."""
+    rows = session.execute(select(Prediction.features, Feedback.label).select_from(Feedback)
+                           .join(Prediction, Feedback.prediction_id == Prediction.id)
+                           .order_by(Feedback.id)).all()
+    inputs = np.frombuffer(b"".join(row.features for row in rows), dtype=np.uint8).reshape(len(rows), 64)
+    return inputs, np.array([row.label for row in rows], dtype=np.int64)
+
+
+def accuracy(model, inputs, labels):
+    """Share of ``inputs`` the model labels right; None without examples."""
+    if not len(labels):
+        return None
+    digits = np.array([p.digit for p in model.predict(inputs)])
+    return round(float((digits == labels).mean()), 4)
+
+
+def start(database, factory, timeout):
+    """Open a new version with status training -> its number (409 while another one trains)."""
+    with database.Session() as session:
+        versions.fail_stale(session, timeout)
+        return versions.create(session, params=dict(factory.params))
+
+
+def train(database, registry, factory, version, include_feedback=True, progress=None):
+    """Train ``version`` (its row says training), store its file, mark it ready -> metadata; failed on error."""
+
+    def report(fraction):
+        with database.Session() as session:
+            versions.set_progress(session, version, fraction)
+        if progress:
+            progress(fraction)
+
+    try:
+        with database.Session() as session:
+            inputs, labels = feedback_examples(session)
+        report(FEEDBACK_LOADED)
+        training = build_training_set(inputs if include_feedback else None, labels if include_feedback else None,
+                                      n_variants=factory.n_variants)
+        report(TRAINING_SET_BUILT)
+        model, metadata = factory.build(
+            training, progress=lambda f: report(TRAINING_SET_BUILT + (MODEL_BUILT - TRAINING_SET_BUILT) * f))
+        registry.store(version, model, metadata)
+        with database.Session() as session:
+            versions.finish(session, version, metadata, accuracy(model, inputs, labels))
+        if progress:
+            progress(1.0)
+        return metadata
+    except Exception as error:
+        log.exception("Training model version %s failed", version)
+        with database.Session() as session:
+            versions.fail(session, version, f"{type(error).__name__}: {error}")
+        raise
+
+
+def start_in_background(app, include_feedback=True):
+    """Open a new version and train it in a thread of this process -> the version number."""
+    database, registry = app.extensions["database"], app.extensions["model_registry"]
+    factory = app.extensions["classifier_factory"]()
+    version = start(database, factory, app.config["TRAINING_TIMEOUT"])
+
+    def run():
+        try:
+            train(database, registry, factory, version, include_feedback)
+        except Exception:  # already logged and recorded as failed on the version's row
+            pass
+
+    threading.Thread(target=run, name=f"train-v{version}", daemon=True).start()
+    return version
