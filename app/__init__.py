@@ -3,10 +3,8 @@ import logging
 
 from flask import Flask
 
-from . import errors, frontend
+from . import db, errors, frontend, registry
 from .api import api
-from .classifier import ClassifierRepo, resolve_signing_key
-from .exceptions import ModelIntegrityError, ModelUnavailableError
 
 
 def _settings_to_config(settings):
@@ -25,13 +23,8 @@ def create_app(settings=None):
     app.json.sort_keys = False
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
-    repo = ClassifierRepo(app.config["CLASSIFIER_STORAGE"], resolve_signing_key(app.config),
-                          reload_interval=app.config["MODEL_RELOAD_INTERVAL"])
-    app.extensions["classifier_repo"] = repo
-    try:
-        repo.get()  # load once at start-up, so the first request does not pay for it
-    except (ModelUnavailableError, ModelIntegrityError) as error:
-        app.logger.warning("%s", error)
+    db.init_app(app)  # migrates the schema to the latest revision
+    registry.init_app(app)  # model versions; serves the active one (also as extensions["classifier_repo"])
 
     errors.init_app(app)
     app.register_blueprint(api)

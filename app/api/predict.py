@@ -1,22 +1,23 @@
 """POST /api/predict: an image in, the digit out."""
 from flask import current_app, request
 
-from ..preprocessing import features_from_bytes, features_from_payload
+from .. import db
+from ..preprocessing import decode_payload, features_from_bytes
 from ..errors import ApiError
+from ..records import insert_prediction
 from . import api
 from .requests import image_field, json_body
 from .serialize import prediction_json
 
 
-def request_features():
-    """The 8x8 features of the request's image: a multipart file ``image`` or a JSON field."""
-    max_side = current_app.config["MAX_IMAGE_SIDE"]
+def request_image():
+    """The bytes of the request's image file: a multipart file ``image`` or a JSON field."""
     if request.mimetype == "multipart/form-data":
         upload = request.files.get("image")
         if upload is None:
             raise ApiError(400, "missing_image", 'Send the file in a form field named "image".')
-        return features_from_bytes(upload.read(), max_side)
-    return features_from_payload(image_field(json_body()), max_side)
+        return upload.read()
+    return decode_payload(image_field(json_body()))
 
 
 def wants_text():
@@ -27,10 +28,13 @@ def wants_text():
 
 @api.post("/predict")
 def predict():
-    """Classify one drawing."""
-    features = request_features()
-    model = current_app.extensions["classifier_repo"].get()
-    prediction = model.predict_one(features)
+    """Classify one drawing and store it (one INSERT), so feedback can refer to it."""
+    image = request_image()
+    features = features_from_bytes(image, current_app.config["MAX_IMAGE_SIDE"])
+    active = current_app.extensions["model_registry"].current()
+    prediction = active.model.predict_one(features)
+    prediction_id = insert_prediction(db.session(), image, features, prediction, active.version)
+    db.session().commit()
     if wants_text():
         return str(prediction.digit), 200, {"Content-Type": "text/plain; charset=utf-8"}
-    return prediction_json(prediction, features)
+    return dict(prediction_json(prediction, features), prediction_id=prediction_id, model_version=active.version)
