@@ -12,6 +12,8 @@ import warnings
 
 import numpy as np
 from PIL import Image, ImageOps
+from scipy import ndimage
+from skimage.morphology import skeletonize
 
 from .exceptions import EmptyImageError, ImageTooLargeError, InvalidImageError
 
@@ -136,10 +138,125 @@ def rescale(values, max_value=MAX_VALUE):
     return np.rint(values / peak * max_value).astype(np.uint8)
 
 
+# --- Normalisation the way UCI optdigits made load_digits (issue 4) -------------------------------
+# optdigits: a 32x32 binary bitmap with the digit's height filling the box (aspect kept), centred,
+# counted in 4x4 blocks. Drawings are brought to the same picture before counting: fitted at twice
+# that resolution, binarised, deskewed, and redrawn with the training data's stroke weight.
+
+BOX = 32  # optdigits' bitmap side
+BLOCK = BOX // GRID  # 4x4 pixels per feature
+WORK_HEIGHT = 2 * BOX  # working resolution of the normalisation steps
+MAX_ASPECT = 1.0  # widest width/height kept; wider shapes are scaled down to this width
+BINARY_THRESHOLD = 0.3  # on area-averaged ink, so thin strokes stay connected after resizing
+STROKE_WIDTH = 7.0  # stroke width in pixels of the 32x32 box: the median of load_digits (area / centre-line)
+MAX_SKEW = 1.0  # at most a 45 degree shear is undone
+CENTRING = "box"
+
+
+def resize_to(ink, height, width):
+    """Resize a float image to height x width (Pillow bilinear, area-averaging when shrinking)."""
+    image = Image.fromarray(np.ascontiguousarray(ink, dtype=np.float32))
+    return np.asarray(image.resize((int(width), int(height)), Image.Resampling.BILINEAR))
+
+
+def fit_height(ink, height=WORK_HEIGHT, max_aspect=MAX_ASPECT):
+    """Scale so the ink is ``height`` tall keeping its aspect; shapes wider than ``max_aspect`` fit that width."""
+    rows, cols = ink.shape
+    scale = min(height / rows, height * max_aspect / cols)
+    return resize_to(ink, max(1, round(rows * scale)), max(1, round(cols * scale)))
+
+
+def binarize(ink, threshold=BINARY_THRESHOLD):
+    """Ink intensities -> boolean ink mask; a shape with nothing above threshold keeps its strongest pixels."""
+    mask = ink > threshold
+    return mask if mask.any() else ink >= ink.max()
+
+
+def skew(mask):
+    """Horizontal shear per row of the mask, from its second-order image moments (mu11 / mu02)."""
+    rows, cols = np.nonzero(mask)
+    dy = rows - rows.mean()
+    variance = float(dy @ dy)
+    if variance == 0:
+        return 0.0
+    return float(np.clip((dy @ (cols - cols.mean())) / variance, -MAX_SKEW, MAX_SKEW))
+
+
+def deskew(mask):
+    """Shear the mask so its principal vertical axis is upright (the MNIST-style deskew)."""
+    shear = skew(mask)
+    if abs(shear) < 1e-3:
+        return mask
+    rows, cols = mask.shape
+    centre = np.nonzero(mask)[0].mean()
+    margin = int(np.ceil(abs(shear) * rows)) + 1
+    out_cols = cols + 2 * margin
+    # output (r, c) samples input (r, c - margin + shear * (r - centre))
+    matrix = np.array([[1.0, 0.0], [shear, 1.0]])
+    offset = np.array([0.0, -margin - shear * centre])
+    sheared = ndimage.affine_transform(mask.astype(np.float32), matrix, offset, (rows, out_cols), order=1)
+    return crop_to_ink(sheared, 0.5) > 0.5
+
+
+def stroke_width(mask):
+    """Mean stroke width in pixels: ink area over centre-line length."""
+    skeleton = skeletonize(mask)
+    return mask.sum() / max(int(skeleton.sum()), 1), skeleton
+
+
+def normalise_stroke(mask, width=STROKE_WIDTH * WORK_HEIGHT / BOX):
+    """Thicken or thin the strokes towards ``width`` pixels, never closing or breaking a stroke.
+
+    Thickening grows the ink by distance; thinning peels it by distance but keeps the centre-line,
+    so holes (the loops of 0, 6, 8, 9) stay open and thin parts stay connected.
+    """
+    pad = int(np.ceil(width / 2)) + 1
+    mask = np.pad(mask, pad)
+    current, skeleton = stroke_width(mask)
+    change = (width - current) / 2
+    if change > 0:
+        mask = ndimage.distance_transform_edt(~mask) <= change
+    elif change < 0:
+        mask = (ndimage.distance_transform_edt(mask) > -change) | skeleton
+    return crop_to_ink(mask, 0.5)
+
+
+def fit_box(mask, size=BOX, max_aspect=MAX_ASPECT):
+    """Scale the shape so its height fills ``size`` (wide shapes capped at ``max_aspect``) -> boolean mask."""
+    return fit_height(mask.astype(np.float32), size, max_aspect) > 0.5
+
+
+def centre_in_box(mask, size=BOX, centring=CENTRING):
+    """Place the mask in a size x size box, centred by bounding box (or by centre of mass)."""
+    rows, cols = mask.shape
+    if centring == "mass" and mask.any():
+        cy, cx = ndimage.center_of_mass(mask)
+        top, left = round(size / 2 - cy - 0.5), round(size / 2 - cx - 0.5)
+        top, left = min(max(top, 0), size - rows), min(max(left, 0), size - cols)
+    else:
+        top, left = (size - rows) // 2, (size - cols) // 2
+    box = np.zeros((size, size), dtype=bool)
+    box[top:top + rows, left:left + cols] = mask
+    return box
+
+
+def block_counts(box, block=BLOCK):
+    """Binary image -> ink pixels per block x block cell (optdigits' encoding: 0..16 for 4x4)."""
+    rows, cols = box.shape
+    cells = box.reshape(rows // block, block, cols // block, block)
+    return cells.sum(axis=(1, 3)).astype(np.uint8)
+
+
+def normalised_features(ink):
+    """Cropped ink map (0..1) -> 8x8 optdigits-style features: fit, binarize, deskew, stroke, box, count."""
+    mask = deskew(binarize(fit_height(ink)))
+    return block_counts(centre_in_box(fit_box(normalise_stroke(mask))))
+
+
 def features_from_image(rgba):
     """RGBA image -> 8x8 uint8 features 0..16: the whole pipeline after decoding."""
     ink = ink_map(to_grayscale(remove_transparency(rgba)))
-    return rescale(resize(pad_to_square(crop_to_ink(ink))))
+    return normalised_features(crop_to_ink(ink))
 
 
 def features_from_bytes(raw, max_side=4096):

@@ -1,0 +1,122 @@
+"""Canvas accuracy benchmark: ``python -m benchmarks.accuracy`` (``make bench-accuracy``).
+
+Renders the held-out load_digits (never trained on by the shipped model) as browser-canvas PNGs,
+sends each through POST /api/predict of an app serving the stored model (Flask test client: the
+real code path), and prints accuracy overall and per digit beside the seed pipeline, the confusion
+matrix, a hand-drawn sanity set, single-image latency and the stored model's training time and size.
+"""
+import io
+import statistics
+import time
+
+import numpy as np
+from PIL import Image
+from sklearn.neighbors import KNeighborsClassifier
+
+from app import create_app
+from app import preprocessing as pp
+from app.training import heldout_indices, load_base_digits
+from benchmarks.canvas import png_data_uri, render_set
+from benchmarks.handdrawn import render_handdrawn
+
+RENDERINGS = 3
+SEED = 2024
+LATENCY_CALLS = 300
+SEED_PAD = 30  # pixels of margin the seed design added around the cropped ink
+
+
+def seed_features(rgba):
+    """The seed pipeline: crop to ink, pad 30 px, square, resize to 8x8 (LANCZOS), rescale 0..16."""
+    ink = pp.crop_to_ink(pp.ink_map(pp.to_grayscale(pp.remove_transparency(rgba))))
+    return pp.rescale(pp.resize(pp.pad_to_square(np.pad(ink, SEED_PAD), ratio=0.0)))
+
+
+def seed_predictions(images):
+    """Digits from the seed design: k=3 kNN on all of load_digits over seed-pipeline features."""
+    inputs, labels = load_base_digits()
+    knn = KNeighborsClassifier(n_neighbors=3).fit(inputs, labels)
+    return knn.predict(np.asarray([seed_features(image).ravel() for image in images]))
+
+
+def api_predictions(client, images):
+    """POST every image as a PNG data URI to /api/predict; the answered digits (-1 on an error)."""
+    digits = []
+    for image in images:
+        reply = client.post("/api/predict", json={"image": png_data_uri(image)})
+        digits.append(reply.get_json()["digit"] if reply.status_code == 200 else -1)
+    return np.asarray(digits)
+
+
+def per_digit(truth, predicted):
+    return [float((predicted[truth == d] == d).mean()) for d in range(10)]
+
+
+def confusion(truth, predicted):
+    """Rows: true digit; columns: answered digit (an error answer is not counted)."""
+    matrix = np.zeros((10, 10), dtype=int)
+    for t, p in zip(truth, predicted):
+        if p >= 0:
+            matrix[t, p] += 1
+    return matrix
+
+
+def print_accuracy(title, truth, ours, seed):
+    print(f"\n{title}: {len(truth)} drawings")
+    print(f"  {'':8s} {'ours':>7s} {'seed':>7s}")
+    print(f"  {'overall':8s} {np.mean(ours == truth):7.1%} {np.mean(seed == truth):7.1%}")
+    for d, (a, b) in enumerate(zip(per_digit(truth, ours), per_digit(truth, seed))):
+        print(f"  {'digit ' + str(d):8s} {a:7.1%} {b:7.1%}")
+
+
+def print_confusion(matrix):
+    print("\nConfusion matrix, held-out canvas set (rows: true digit, columns: answer)")
+    print("     " + "".join(f"{d:5d}" for d in range(10)))
+    for d, row in enumerate(matrix):
+        print(f"  {d}  " + "".join(f"{n:5d}" for n in row))
+
+
+def png(image):
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def latency(model, images):
+    """p50 / p99 milliseconds of one PNG through decoding, preprocessing and the kNN."""
+    times = []
+    for raw in [png(image) for image in images]:
+        started = time.perf_counter()
+        model.predict_one(pp.features_from_bytes(raw))
+        times.append((time.perf_counter() - started) * 1000)
+    cuts = statistics.quantiles(times, n=100)
+    return cuts[49], cuts[98]
+
+
+def main():
+    inputs, labels = load_base_digits()
+    held = heldout_indices(labels)
+    images, truth = render_set(inputs[held], labels[held], renderings=RENDERINGS, seed=SEED)
+    hand, hand_truth = render_handdrawn(renderings=4, seed=SEED)
+
+    app = create_app()
+    repo = app.extensions["classifier_repo"]
+    model, metadata = repo.get(), repo.metadata
+    client = app.test_client()
+
+    ours = api_predictions(client, images)
+    print_accuracy(f"Held-out canvas set ({len(held)} held-out digits x {RENDERINGS})", truth, ours,
+                   seed_predictions(images))
+    print_confusion(confusion(truth, ours))
+    print_accuracy("Hand-drawn sanity set (benchmarks/handdrawn.py)", hand_truth,
+                   api_predictions(client, hand), seed_predictions(hand))
+
+    p50, p99 = latency(model, images[:LATENCY_CALLS])
+    print(f"\nLatency, one PNG -> features -> kNN ({LATENCY_CALLS} calls): p50 {p50:.2f} ms, p99 {p99:.2f} ms")
+    print(f"Model: {metadata['training_samples']} samples {metadata['samples']}, params {metadata['params']}, "
+          f"grouped CV {metadata['cv_accuracy']:.4f}")
+    print(f"Training time (python manage.py train): {metadata.get('training_seconds', 'not recorded')} s; "
+          f"model file {repo.path.stat().st_size / 1e6:.1f} MB")
+
+
+if __name__ == "__main__":
+    main()
