@@ -1,0 +1,129 @@
+"""POST /api/predict/batch: order, per-slot errors, one model call, and the limits."""
+import base64
+import json
+import shutil
+import sys
+
+import pytest
+from PIL import Image
+
+from app import create_app
+from tests.drawing import ONE, SEVEN, ZERO, data_uri, draw_strokes, png_bytes
+from tests.test_preprocessing import png_claiming_size
+
+SEVEN_URI = data_uri(draw_strokes(SEVEN))
+ONE_URI = data_uri(draw_strokes(ONE))
+ZERO_URI = data_uri(draw_strokes(ZERO))
+BLANK_URI = data_uri(Image.new("RGBA", (280, 280), (0, 0, 0, 0)))
+BOMB_URI = "data:image/png;base64," + base64.b64encode(png_claiming_size(100_000, 100_000)).decode()
+TRUNCATED_URI = "data:image/png;base64," + base64.b64encode(png_bytes(draw_strokes(SEVEN))[:200]).decode()
+
+
+def error_of(response):
+    body = response.get_json()
+    assert set(body) == {"error"} and set(body["error"]) == {"code", "message"}
+    return body["error"]["code"]
+
+
+def batch(client, images):
+    return client.post("/api/predict/batch", json={"images": images})
+
+
+@pytest.fixture
+def model_calls(app, monkeypatch):
+    """Every call to the served model's ``predict``, as the number of rows it got."""
+    model = app.extensions["classifier_repo"].get()
+    calls = []
+    original = model.predict
+
+    def spy(features):
+        calls.append(len(features))
+        return original(features)
+
+    monkeypatch.setattr(model, "predict", spy)
+    return calls
+
+
+class TestBatch:
+    def test_slots_match_single_predictions_in_order(self, client):
+        images = [SEVEN_URI, ONE_URI, ZERO_URI, SEVEN_URI]
+        response = batch(client, images)
+        assert response.status_code == 200
+        slots = response.get_json()["predictions"]
+        assert len(slots) == len(images)
+        for slot, image in zip(slots, images):
+            single = client.post("/api/predict", json={"image": image}).get_json()
+            assert {key: slot[key] for key in ("digit", "probabilities", "input")} == \
+                   {key: single[key] for key in ("digit", "probabilities", "input")}
+
+    def test_bad_images_fail_only_their_slot(self, client):
+        images = [SEVEN_URI, "not base64 !!", BLANK_URI, BOMB_URI, TRUNCATED_URI, 42, None, ONE_URI]
+        slots = batch(client, images).get_json()["predictions"]
+        codes = [slot["error"]["code"] if "error" in slot else slot["digit"] for slot in slots]
+        single_seven = client.post("/api/predict", json={"image": SEVEN_URI}).get_json()["digit"]
+        single_one = client.post("/api/predict", json={"image": ONE_URI}).get_json()["digit"]
+        assert codes == [single_seven, "invalid_image", "empty_image", "image_too_large", "invalid_image",
+                         "invalid_image", "invalid_image", single_one]
+        for slot in slots:
+            if "error" in slot:
+                assert set(slot) == {"error"} and set(slot["error"]) == {"code", "message"}
+                assert slot["error"]["message"]
+
+    def test_one_vectorised_model_call(self, client, model_calls):
+        batch(client, [SEVEN_URI, "junk!", ONE_URI, ZERO_URI, BLANK_URI])
+        assert model_calls == [3]
+
+    def test_no_model_call_when_every_image_is_bad(self, client, model_calls):
+        slots = batch(client, ["junk!", BLANK_URI]).get_json()["predictions"]
+        assert [slot["error"]["code"] for slot in slots] == ["invalid_image", "empty_image"]
+        assert model_calls == []
+
+
+class TestBatchErrors:
+    @pytest.mark.parametrize("body,code", [
+        ({}, "missing_images"),
+        ({"images": None}, "missing_images"),
+        ({"images": []}, "invalid_images"),
+        ({"images": SEVEN_URI}, "invalid_images"),
+        ({"images": {"0": SEVEN_URI}}, "invalid_images"),
+        ({"image": SEVEN_URI}, "missing_images"),
+    ])
+    def test_images_not_a_non_empty_list_is_400(self, client, body, code):
+        response = client.post("/api/predict/batch", json=body)
+        assert response.status_code == 400 and error_of(response) == code
+
+    def test_body_not_json_is_415(self, client):
+        response = client.post("/api/predict/batch", data="nope", content_type="text/plain")
+        assert response.status_code == 415 and error_of(response) == "unsupported_media_type"
+
+    def test_json_not_an_object_is_400(self, client):
+        response = client.post("/api/predict/batch", data=json.dumps([SEVEN_URI]), content_type="application/json")
+        assert response.status_code == 400 and error_of(response) == "invalid_body"
+
+    def test_over_max_batch_size_is_413_before_decoding(self, settings, model_file, monkeypatch):
+        settings.MAX_BATCH_SIZE = 3
+        settings.CLASSIFIER_STORAGE.parent.mkdir(parents=True)
+        shutil.copy(model_file, settings.CLASSIFIER_STORAGE)
+        client = create_app(settings).test_client()
+        monkeypatch.setattr(sys.modules["app.api.batch"], "features_from_payload", pytest.fail)  # nothing decoded
+        response = batch(client, [SEVEN_URI] * 4)
+        assert response.status_code == 413 and error_of(response) == "batch_too_large"
+        assert "limit is 3" in response.get_json()["error"]["message"]
+
+    def test_max_batch_size_itself_is_accepted(self, settings, model_file):
+        settings.MAX_BATCH_SIZE = 3
+        settings.CLASSIFIER_STORAGE.parent.mkdir(parents=True)
+        shutil.copy(model_file, settings.CLASSIFIER_STORAGE)
+        client = create_app(settings).test_client()
+        assert len(batch(client, [ONE_URI] * 3).get_json()["predictions"]) == 3
+
+    def test_body_over_max_content_length_is_413(self, settings, model_file):
+        settings.MAX_CONTENT_LENGTH = 20_000
+        settings.CLASSIFIER_STORAGE.parent.mkdir(parents=True)
+        shutil.copy(model_file, settings.CLASSIFIER_STORAGE)
+        response = batch(create_app(settings).test_client(), [SEVEN_URI] * 8)
+        assert response.status_code == 413 and error_of(response) == "payload_too_large"
+
+    def test_no_model_is_503(self, empty_app):
+        response = batch(empty_app.test_client(), [SEVEN_URI])
+        assert response.status_code == 503 and error_of(response) == "model_unavailable"
