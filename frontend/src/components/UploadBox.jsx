@@ -18,7 +18,7 @@ export function UploadBox({ onFile, preview, error }) {
           }}
         />
       </label>
-      <span className="upload__hint">or drop one on the drawing area</span>
+      <span className="upload__hint">or drop one on this page</span>
       {preview && (
         <figure className="upload__preview">
           <img src={preview.dataUri} alt={`Uploaded image ${preview.name}`} />

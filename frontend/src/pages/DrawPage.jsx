@@ -56,13 +56,19 @@ export function DrawPage() {
   }, [clear, undo]);
 
   return (
-    <div className="draw-page">
-      <FileDrop onFile={handleFile} className="card workspace">
-        <h2 className="card__title">Draw a digit, 0 to 9</h2>
+    <FileDrop onFile={handleFile} className="draw-page">
+      <section className="card draw-page__pad" aria-labelledby="pad-title">
+        <h2 id="pad-title" className="card__title">
+          Draw a digit, 0 to 9
+        </h2>
         <DrawingPad drawing={drawing} canClear={drawing.strokes.length > 0 || upload !== null} />
+      </section>
+      <div className="draw-page__answer">
+        <AnswerPanel answer={prediction.answer} busy={prediction.busy} />
+      </div>
+      <section className="card draw-page__upload" aria-label="Upload">
         <UploadBox onFile={handleFile} preview={upload} error={uploadError} />
-      </FileDrop>
-      <AnswerPanel answer={prediction.answer} busy={prediction.busy} />
-    </div>
+      </section>
+    </FileDrop>
   );
 }
