@@ -3,18 +3,35 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .uncertainty import judge
+
 N_CLASSES = 10
 SOURCES = ("load_digits", "synthetic", "feedback")
 
 
 @dataclass(frozen=True)
+class Neighbor:
+    """A training sample that voted: its label, distance, where it came from and its 8x8 input."""
+
+    label: int
+    distance: float
+    source: str
+    input: np.ndarray
+
+
+@dataclass(frozen=True)
 class Prediction:
-    """One answer: the digit, the vote share of every class and the neighbours that voted."""
+    """One answer: the digit, the vote share of every class, the neighbours that voted and whether
+    to trust it (``reason`` is None when the answer is not uncertain)."""
 
     digit: int
     probabilities: np.ndarray
-    neighbor_indices: np.ndarray
-    neighbor_distances: np.ndarray
+    neighbors: tuple
+    reason: str | None
+
+    @property
+    def uncertain(self):
+        return self.reason is not None
 
 
 def vote_weights(distances, weights):
@@ -33,36 +50,43 @@ class DigitClassifier:
     """A fitted ``KNeighborsClassifier`` plus, per training sample, its 8x8 input, label and source.
 
     Keeping the samples lets every answer name the training digits that voted for it, from the
-    same neighbour search that classifies (no second search).
+    same neighbour search that classifies (no second search). ``far_threshold`` (set when the
+    model is built) is the outlier score above which an answer is flagged as uncertain.
     """
 
-    def __init__(self, knn, inputs, labels, sources):
+    def __init__(self, knn, inputs, labels, sources, far_threshold=None):
         self.knn = knn
         self.inputs = np.asarray(inputs, dtype=np.uint8).reshape(len(inputs), -1)
         self.labels = np.asarray(labels, dtype=np.int64)
         self.sources = np.asarray(sources, dtype=np.uint8)
+        self.far_threshold = far_threshold
 
     @property
     def n_neighbors(self):
         return self.knn.n_neighbors
 
+    def neighbors(self, indices, distances):
+        """The training samples at ``indices`` as ``Neighbor`` records, nearest first."""
+        return tuple(
+            Neighbor(int(self.labels[i]), float(d), SOURCES[self.sources[i]], self.inputs[i].reshape(8, 8))
+            for i, d in zip(indices, distances)
+        )
+
     def predict(self, features):
-        """Features of shape (n, 8, 8) or (n, 64) -> list of ``Prediction``."""
+        """Features of shape (n, 8, 8) or (n, 64) -> list of ``Prediction``, from one neighbour search."""
         features = np.asarray(features, dtype=np.float64).reshape(len(features), -1)
         distances, indices = self.knn.kneighbors(features)
         weights = vote_weights(distances, self.knn.weights)
         votes = np.zeros((len(features), N_CLASSES))
         np.add.at(votes, (np.arange(len(features))[:, None], self.labels[indices]), weights)
         probabilities = votes / votes.sum(axis=1, keepdims=True)
-        digits = probabilities.argmax(axis=1)
+        threshold = getattr(self, "far_threshold", None)  # models stored before it existed have none
         return [
-            Prediction(int(digits[i]), probabilities[i], indices[i], distances[i])
+            Prediction(int(probabilities[i].argmax()), probabilities[i],
+                       self.neighbors(indices[i], distances[i]), judge(probabilities[i], distances[i], threshold))
             for i in range(len(features))
         ]
 
     def predict_one(self, features):
         """One 8x8 feature grid -> ``Prediction``."""
         return self.predict(np.asarray(features)[None])[0]
-
-    def source_name(self, index):
-        return SOURCES[self.sources[index]]

@@ -28,7 +28,7 @@ def test_probabilities_match_scikit_learn(trained):
     expected = model.knn.predict_proba(sample)
     assert np.allclose([p.probabilities for p in predictions], expected)
     assert [p.digit for p in predictions] == model.knn.predict(sample).tolist()
-    assert all(len(p.neighbor_indices) == model.n_neighbors for p in predictions)
+    assert all(len(p.neighbors) == model.n_neighbors for p in predictions)
 
 
 def test_signed_round_trip(trained, tmp_path):
