@@ -1,0 +1,158 @@
+"""`manage.py serve`: gunicorn workers that build the app after the fork, readiness, reload, concurrency."""
+import http.client
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+
+from app.serve import DigitsServer, gunicorn_options
+from settings import Settings
+from tests.drawing import ONE, SEVEN, ZERO, data_uri, draw_strokes
+
+ROOT = Path(__file__).resolve().parent.parent
+DRAWINGS = [data_uri(draw_strokes(shape, width=width)) for shape in (SEVEN, ONE, ZERO) for width in (12, 22)]
+CONCURRENT_REQUESTS = 240
+
+
+def free_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def request(port, method, path, body=None, timeout=30):
+    """(status, parsed JSON) of one request on a fresh connection."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
+    try:
+        payload = None if body is None else json.dumps(body)
+        connection.request(method, path, body=payload, headers={"Content-Type": "application/json"})
+        response = connection.getresponse()
+        return response.status, json.loads(response.read())
+    finally:
+        connection.close()
+
+
+def wait_until(check, seconds):
+    """Poll ``check`` until it is true or ``seconds`` pass; its last result."""
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            if check():
+                return True
+        except OSError:
+            pass
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.1)
+
+
+@pytest.fixture(scope="module")
+def storage(tmp_path_factory):
+    return tmp_path_factory.mktemp("serve-storage")
+
+
+@pytest.fixture(scope="module")
+def server(storage):
+    """`manage.py serve` with 2 workers x 2 threads on a free port, started with no model stored."""
+    port = free_port()
+    env = dict(os.environ, STORAGE_DIR=str(storage), MODEL_SIGNING_KEY="test-signing-key",
+               MODEL_RELOAD_INTERVAL="0.2", FRONTEND_DIST=str(storage / "no-dist"))
+    log = open(storage / "server.log", "w+")
+    process = subprocess.Popen([sys.executable, "manage.py", "serve", "--host", "127.0.0.1", "--port", str(port),
+                                "--workers", "2", "--threads", "2"], cwd=ROOT, env=env, stdout=log, stderr=log)
+    try:
+        up = wait_until(lambda: request(port, "GET", "/api/health")[0] == 200, 90)
+        assert up, (storage / "server.log").read_text()
+        yield port
+    finally:
+        process.terminate()
+        try:
+            process.wait(20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        log.close()
+
+
+def store_model(model_file, storage):
+    """Put the model in place atomically, as ``ClassifierRepo.update`` does."""
+    target = storage / "classifier.pkl"
+    if not target.exists():
+        shutil.copy(model_file, storage / "incoming.tmp")
+        os.replace(storage / "incoming.tmp", target)
+
+
+@pytest.fixture(scope="module")
+def loaded_server(server, storage, model_file):
+    store_model(model_file, storage)
+    assert wait_until(lambda: all(request(server, "GET", "/api/ready")[0] == 200 for _ in range(6)), 30)
+    return server
+
+
+def test_not_ready_until_a_model_is_stored_then_ready_without_restart(server, storage, model_file):
+    for _ in range(6):  # several requests, so both workers answer
+        assert request(server, "GET", "/api/ready") == (503, {
+            "status": "loading", "message": "No model is loaded yet. Run `python manage.py train`."})
+        assert request(server, "GET", "/api/health") == (200, {"status": "ok", "model": None})
+    status, body = request(server, "POST", "/api/predict", {"image": DRAWINGS[0]})
+    assert status == 503 and body["error"]["code"] == "model_unavailable"
+    store_model(model_file, storage)
+    assert wait_until(lambda: all(request(server, "GET", "/api/ready") == (200, {"status": "ready"})
+                                  for _ in range(6)), 30)
+    assert request(server, "GET", "/api/health")[1]["model"]["cv_accuracy"] > 0.9
+
+
+def test_concurrent_answers_equal_sequential_ones(loaded_server, app):
+    expected = []
+    local = app.test_client()
+    for image in DRAWINGS:
+        expected.append(local.post("/api/predict", json={"image": image}).get_json())
+    jobs = [index % len(DRAWINGS) for index in range(CONCURRENT_REQUESTS)]
+    with ThreadPoolExecutor(max_workers=24) as pool:
+        replies = list(pool.map(lambda i: request(loaded_server, "POST", "/api/predict", {"image": DRAWINGS[i]}),
+                                jobs, timeout=120))
+    for index, (status, body) in zip(jobs, replies):
+        assert status == 200
+        assert {key: body[key] for key in ("digit", "probabilities", "input")} == \
+               {key: expected[index][key] for key in ("digit", "probabilities", "input")}
+
+
+def test_concurrent_batches_equal_single_answers(loaded_server):
+    singles = [request(loaded_server, "POST", "/api/predict", {"image": image})[1]["digit"] for image in DRAWINGS]
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        replies = list(pool.map(lambda _: request(loaded_server, "POST", "/api/predict/batch", {"images": DRAWINGS}),
+                                range(16), timeout=120))
+    for status, body in replies:
+        assert status == 200 and [slot["digit"] for slot in body["predictions"]] == singles
+
+
+class TestGunicornApplication:
+    def test_options_come_from_settings(self):
+        class Custom(Settings):
+            HOST, PORT, WORKERS, THREADS = "127.0.0.1", 8123, 3, 5
+
+        options = gunicorn_options(Custom)
+        assert (options["bind"], options["workers"], options["threads"]) == ("127.0.0.1:8123", 3, 5)
+        assert gunicorn_options(Custom, port=9000, workers=1)["bind"].endswith(":9000")
+
+    def test_default_workers_is_one_per_core(self):
+        assert Settings.WORKERS == (int(os.environ["WORKERS"]) if os.environ.get("WORKERS") else os.cpu_count())
+
+    def test_each_worker_builds_its_own_app_after_the_fork(self, settings, model_file):
+        """No preloading: ``load`` (run in the worker) builds a fresh app whose model is already loaded."""
+        settings.CLASSIFIER_STORAGE.parent.mkdir(parents=True)
+        shutil.copy(model_file, settings.CLASSIFIER_STORAGE)
+        server = DigitsServer(settings, gunicorn_options(settings, port=free_port(), workers=2, threads=2))
+        assert server.cfg.preload_app is False
+        assert server.cfg.workers == 2 and server.cfg.threads == 2
+        first, second = server.load(), server.load()
+        assert first is not second
+        repos = [app.extensions["classifier_repo"] for app in (first, second)]
+        assert repos[0] is not repos[1] and all(repo.is_loaded() for repo in repos)
