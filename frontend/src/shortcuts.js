@@ -5,8 +5,11 @@ export function shortcutFor({ key, ctrlKey, metaKey, shiftKey, altKey }) {
   return null;
 }
 
-/** True when the key press belongs to a text field, which keeps its own shortcuts. */
+const NOT_TEXT = ['file', 'checkbox', 'radio', 'button', 'submit', 'reset', 'range', 'color', 'image'];
+
+/** True when the key press belongs to a text field, which keeps its own Escape and undo. */
 export function isTyping(target) {
   if (!target || !target.tagName) return false;
-  return target.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(target.tagName);
+  if (target.tagName === 'INPUT') return !NOT_TEXT.includes(target.type);
+  return target.isContentEditable || ['TEXTAREA', 'SELECT'].includes(target.tagName);
 }

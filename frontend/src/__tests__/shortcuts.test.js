@@ -18,7 +18,11 @@ describe('shortcutFor', () => {
 
 describe('isTyping', () => {
   it('is true in text fields and false elsewhere', () => {
+    const input = (type) => Object.assign(document.createElement('input'), { type });
     expect(isTyping(document.createElement('input'))).toBe(true);
+    expect(isTyping(input('password'))).toBe(true);
+    expect(isTyping(input('file'))).toBe(false); // focus stays there after an upload
+    expect(isTyping(input('checkbox'))).toBe(false);
     expect(isTyping(document.createElement('textarea'))).toBe(true);
     expect(isTyping(document.createElement('button'))).toBe(false);
     expect(isTyping(document.body)).toBe(false);

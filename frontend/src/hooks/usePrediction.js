@@ -24,8 +24,10 @@ export function usePrediction({ predict = postPredict, interval = 250 } = {}) {
 
   const [{ scheduler, throttled }] = useState(() => {
     const latestOnly = createLatestOnly({
-      deliver: ({ ok, value, error }) => {
-        setBusy(false);
+      // While a stroke goes on, a reply can be for the drawing of a moment ago: show it
+      // (that is the live answer) but stay busy until the current drawing's answer is in.
+      deliver: ({ revision: answered, ok, value, error }) => {
+        setBusy(answered !== revision.current);
         setAnswer(ok ? { kind: 'result', result: value } : answerForError(error));
       },
     });

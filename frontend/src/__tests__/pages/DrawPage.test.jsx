@@ -151,6 +151,22 @@ describe('DrawPage', () => {
     expect(fetchMock).toHaveBeenCalledTimes(sent + 1); // nothing to predict on an empty canvas
   });
 
+  it('captures the pointer and ends the stroke when the capture is lost', async () => {
+    const { fetchMock } = manualFetch();
+    const capture = vi.spyOn(HTMLElement.prototype, 'setPointerCapture');
+    render(<DrawPage />);
+    const init = (x, y) => ({ pointerId: 4, pointerType: 'pen', isPrimary: true, button: 0, clientX: x, clientY: y });
+    fireEvent.pointerDown(canvas(), init(150, 40));
+    expect(capture).toHaveBeenCalledWith(4);
+    fireEvent.pointerMove(canvas(), init(150, 200));
+    expect(screen.getByTestId('undo')).toBeDisabled(); // still drawing
+    fireEvent.lostPointerCapture(canvas(), init(150, 200));
+    expect(screen.getByTestId('undo')).toBeEnabled();
+    fireEvent.pointerMove(canvas(), init(20, 20)); // no longer drawing
+    expect(canvas().getContext('2d').calls.filter(([op]) => op === 'lineTo').at(-1)).toEqual(['lineTo', 150, 200]);
+    expect(fetchMock).toHaveBeenCalledTimes(1);
+  });
+
   it('shows the prompt again when the server finds nothing drawn', async () => {
     const { answer } = manualFetch();
     render(<DrawPage />);
