@@ -11,7 +11,7 @@ import struct
 import warnings
 
 import numpy as np
-from PIL import Image, ImageOps
+from PIL import Image, ImageOps, ImageStat
 from scipy import ndimage
 from skimage.morphology import skeletonize
 
@@ -73,6 +73,17 @@ def open_image(raw, max_side=4096):
         raise InvalidImageError("The image is truncated or corrupt. Send the whole file.") from None
 
 
+def background_luma(rgba):
+    """0.0 (black) when the visible pixels of an RGBA image are light ink on transparency, else 1.0 (white)."""
+    alpha = rgba.getchannel("A")
+    low, high = alpha.getextrema()
+    if low > 127 or high <= 127:  # fully opaque or fully transparent: nothing to decide
+        return 1.0
+    visible = alpha.point(lambda value: 255 if value > 127 else 0)
+    ink_luma = sum(ImageStat.Stat(rgba.convert("RGB"), mask=visible).mean) / (3 * 255)
+    return 0.0 if ink_luma > 0.5 else 1.0
+
+
 def remove_transparency(rgba):
     """RGBA image -> RGB array with transparent pixels replaced by a background.
 
@@ -81,12 +92,15 @@ def remove_transparency(rgba):
     """
     pixels = np.asarray(rgba, dtype=np.float32) / 255.0
     rgb, alpha = pixels[..., :3], pixels[..., 3:]
-    background = 1.0
-    visible = alpha[..., 0] > 0.5
-    if visible.any() and not visible.all():
-        ink_luma = rgb[visible].mean()
-        background = 0.0 if ink_luma > 0.5 else 1.0
-    return rgb * alpha + background * (1.0 - alpha)
+    return rgb * alpha + background_luma(rgba) * (1.0 - alpha)
+
+
+def flatten(rgba):
+    """RGBA image -> grayscale array 0..1: ``to_grayscale(remove_transparency(rgba))`` in Pillow's C code."""
+    shade = round(background_luma(rgba) * 255)
+    flat = Image.new("RGBA", rgba.size, (shade, shade, shade, 255))
+    flat.alpha_composite(rgba)
+    return np.asarray(flat.convert("L"), dtype=np.float32) * np.float32(1 / 255)
 
 
 def to_grayscale(rgb):
@@ -255,8 +269,7 @@ def normalised_features(ink):
 
 def features_from_image(rgba):
     """RGBA image -> 8x8 uint8 features 0..16: the whole pipeline after decoding."""
-    ink = ink_map(to_grayscale(remove_transparency(rgba)))
-    return normalised_features(crop_to_ink(ink))
+    return normalised_features(crop_to_ink(ink_map(flatten(rgba))))
 
 
 def features_from_bytes(raw, max_side=4096):

@@ -1,0 +1,59 @@
+"""The training set (held-out split, variants, feedback) and canvas drawings read through the API."""
+import numpy as np
+import pytest
+
+from app import create_app
+from app.classifier import ClassifierFactory, write_signed
+from app.model import SOURCES
+from app.training import build_training_set, heldout_indices, load_base_digits, training_indices
+from benchmarks.canvas import png_data_uri, render_set
+
+
+def test_heldout_split_is_fixed_stratified_and_disjoint():
+    labels = load_base_digits()[1]
+    held, train = heldout_indices(labels), training_indices(labels)
+    assert (held == heldout_indices()).all()
+    assert len(held) == pytest.approx(0.2 * len(labels), abs=1)
+    assert not np.intersect1d(held, train).size and len(held) + len(train) == len(labels)
+    assert np.abs(np.bincount(labels[held]) / len(held) - np.bincount(labels) / len(labels)).max() < 0.01
+
+
+def test_variants_have_source_synthetic_and_the_group_of_their_digit():
+    indices = training_indices()[:30]
+    training = build_training_set(n_variants=3, indices=indices)
+    synthetic = training.sources == SOURCES.index("synthetic")
+    assert training.counts() == {"load_digits": 30, "synthetic": 90, "feedback": 0}
+    assert (training.groups[~synthetic] == indices).all()
+    assert (training.groups[synthetic] == np.repeat(indices, 3)).all()
+    assert (training.labels[synthetic] == np.repeat(load_base_digits()[1][indices], 3)).all()
+    assert training.inputs.dtype == np.uint8 and training.inputs.shape == (120, 64)
+    assert training.inputs.max() <= 16
+
+
+def test_default_training_set_has_no_heldout_digit():
+    training = build_training_set(n_variants=0)
+    assert not np.isin(training.groups, heldout_indices()).any()
+    assert training.counts()["load_digits"] == len(training_indices())
+
+
+def test_feedback_is_source_feedback_in_new_groups():
+    feedback = np.full((2, 8, 8), 5, dtype=np.uint8)
+    training = build_training_set(feedback, [3, 4], n_variants=1, indices=training_indices()[:5])
+    assert training.counts() == {"load_digits": 5, "synthetic": 5, "feedback": 2}
+    assert training.labels[-2:].tolist() == [3, 4]
+    assert (training.inputs[-2:] == 5).all()
+    assert len(set(training.groups[-2:]) | set(training.groups[:-2])) == len(set(training.groups[:-2])) + 2
+
+
+def test_canvas_drawings_of_heldout_digits_are_read_through_the_api(settings):
+    """60 browser-like renderings of held-out digits, POSTed to /api/predict of a model trained here."""
+    model, metadata = ClassifierFactory(n_variants=1, cv_folds=2).build()
+    settings.CLASSIFIER_STORAGE.parent.mkdir(parents=True, exist_ok=True)
+    write_signed(settings.CLASSIFIER_STORAGE, model, metadata, key=settings.MODEL_SIGNING_KEY.encode())
+    client = create_app(settings).test_client()
+    inputs, labels = load_base_digits()
+    held = heldout_indices(labels)[::6][:60]
+    images, truth = render_set(inputs[held], labels[held], renderings=1, seed=7)
+    answers = [client.post("/api/predict", json={"image": png_data_uri(image)}).get_json()["digit"]
+               for image in images]
+    assert np.mean(np.asarray(answers) == truth) >= 0.85
