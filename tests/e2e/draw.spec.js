@@ -36,6 +36,8 @@ for (const { digit, name, strokes } of DRAWINGS) {
 test('the answer screenshot', async ({ page }) => {
   await drawWithMouse(page, seven());
   await expectDigit(page, 7);
+  await expect(page.getByTestId('neighbors').getByRole('img').first()).toBeVisible();
+  await expect(page.getByTestId('feedback')).toBeVisible();
   await page.screenshot({ path: 'test-artifacts/answer.png', fullPage: true });
 });
 
