@@ -114,8 +114,9 @@ def main():
     print(f"\nLatency, one PNG -> features -> kNN ({LATENCY_CALLS} calls): p50 {p50:.2f} ms, p99 {p99:.2f} ms")
     print(f"Model: {metadata['training_samples']} samples {metadata['samples']}, params {metadata['params']}, "
           f"grouped CV {metadata['cv_accuracy']:.4f}")
-    print(f"Training time (python manage.py train): {metadata.get('training_seconds', 'not recorded')} s; "
-          f"model file {repo.path.stat().st_size / 1e6:.1f} MB")
+    path = repo.path(metadata["version"]) if callable(repo.path) else repo.path  # registry or single file
+    print(f"kNN fit + grouped CV: {metadata.get('training_seconds', 'not recorded')} s (features are built before); "
+          f"model file {path.stat().st_size / 1e6:.1f} MB")
 
 
 if __name__ == "__main__":

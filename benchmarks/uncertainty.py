@@ -1,0 +1,62 @@
+"""Uncertainty benchmark: ``python -m benchmarks.uncertainty`` (``make bench-uncertainty``).
+
+Sends held-out canvas digits and non-digits (scribbles, circles, squares, crosses, letters, dots,
+long lines; benchmarks/nondigits.py) through POST /api/predict and prints how many of each are
+flagged "uncertain", by reason and by kind, and the accuracy on the digits that are not flagged.
+"""
+from collections import Counter
+
+import numpy as np
+
+from app.training import heldout_indices, load_base_digits
+from benchmarks.canvas import png_data_uri, render_set
+from benchmarks.harness import serving_app
+from benchmarks.nondigits import KINDS, render_nondigits
+
+RENDERINGS = 2
+SEED = 2025
+PER_KIND = 60
+
+
+def replies(client, images):
+    """The JSON replies of /api/predict for each image (an error reply counts as flagged)."""
+    return [client.post("/api/predict", json={"image": png_data_uri(image)}).get_json() for image in images]
+
+
+def flag(reply):
+    """Why a reply tells the user not to trust a digit: its reason, an error code, or None."""
+    if "error" in reply:
+        return reply["error"]["code"]
+    return reply.get("reason") if reply.get("uncertain") else None
+
+
+def main():
+    app, loaded = serving_app()
+    client = app.test_client()
+    inputs, labels = load_base_digits()
+    held = heldout_indices(labels)
+    digits, truth = render_set(inputs[held], labels[held], renderings=RENDERINGS, seed=SEED)
+    others, kinds = render_nondigits(per_kind=PER_KIND, seed=SEED)
+
+    digit_replies, other_replies = replies(client, digits), replies(client, others)
+    digit_flags = [flag(r) for r in digit_replies]
+    other_flags = [flag(r) for r in other_replies]
+    answered = np.array([r.get("digit", -1) for r in digit_replies])
+    kept = np.array([f is None for f in digit_flags])
+
+    threshold = loaded.metadata.get("far_threshold")
+    print(f"Model version {loaded.version}: far threshold {threshold} (mean distance to the k nearest)")
+    print(f"\nNon-digits flagged uncertain: {np.mean([f is not None for f in other_flags]):.1%} "
+          f"of {len(others)} (target >= 80%)")
+    for kind in KINDS:
+        flags = [f for f, k in zip(other_flags, kinds) if k == kind]
+        print(f"  {kind:9s} {np.mean([f is not None for f in flags]):6.1%}  {dict(Counter(f for f in flags if f))}")
+    print(f"\nReal digits flagged uncertain: {1 - kept.mean():.1%} of {len(digits)} (target <= 5%) "
+          f"{dict(Counter(f for f in digit_flags if f))}")
+    print(f"Accuracy on the digits not flagged: {np.mean(answered[kept] == truth[kept]):.1%} "
+          f"({kept.sum()} drawings); on all digits: {np.mean(answered == truth):.1%}")
+    print(f"Accuracy on the flagged digits: {np.mean(answered[~kept] == truth[~kept]):.1%} ({(~kept).sum()})")
+
+
+if __name__ == "__main__":
+    main()
