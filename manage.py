@@ -1,5 +1,5 @@
 #!/usr/bin/env python
-"""Command line: ``python manage.py runserver | serve | train | predict FILE... | shell``.
+"""Command line: ``python manage.py runserver | serve | train | predict FILE... | shell | db | models | feedback``.
 
 Built on flask-script-ng (import ``flask_script_ng``), the maintained fork of flask-script: the
 original flask-script 2.0.6 imports ``flask._compat``, which Flask 2 removed.
@@ -10,8 +10,8 @@ from pathlib import Path
 from flask import current_app
 from flask_script_ng import Manager, Server, Shell
 
-from app import create_app
-from app.classifier import ClassifierFactory
+from app import commands, create_app
+from app.errors import ApiError
 from app.exceptions import EmptyImageError, ImageTooLargeError, InvalidImageError, ModelIntegrityError, \
     ModelUnavailableError
 from app.preprocessing import features_from_bytes
@@ -23,6 +23,9 @@ manager.add_command("runserver", Server(host=Settings.HOST, port=Settings.PORT, 
                                         use_reloader=False, threaded=True))
 manager.add_command("shell", Shell(make_context=lambda: {"app": current_app._get_current_object(),
                                                          "repo": current_app.extensions["classifier_repo"]}))
+manager.add_command("db", commands.db)
+manager.add_command("models", commands.models)
+manager.add_command("feedback", commands.feedback)
 
 
 def _repo():
@@ -38,18 +41,25 @@ def _has_usable_model():
         return False
 
 
+@manager.option("--variants", dest="variants", type=int, help="synthetic variants per digit (default: the factory's)")
+@manager.option("--with-feedback", dest="with_feedback", action="store_true", help="also learn from people's feedback")
 @manager.option("--if-missing", dest="if_missing", action="store_true",
-                help="only train when no usable model is stored")
-def train(if_missing=False):
-    """Rebuild the model from load_digits, store it, print its cross-validated accuracy."""
+                help="only train when no usable model is active")
+def train(if_missing=False, with_feedback=False, variants=None):
+    """Train a new model version, store it, make it the active one, print its cross-validated accuracy."""
     if if_missing and _has_usable_model():
-        print(f"A model is stored at {_repo().path}; nothing to do.")
-        return
-    model, metadata = ClassifierFactory().build()
-    _repo().update(model, metadata)
-    print(f"Trained on {metadata['training_samples']} samples {metadata['samples']}")
+        active = _repo().current().version
+        print(f"Model version {active} is active ({_repo().path(active)}); nothing to do.")
+        return 0
+    try:
+        version, metadata = commands.train_version(with_feedback, variants)
+    except ApiError as error:
+        print(f"error: {error.message}", file=sys.stderr)
+        return 1
+    print(f"Trained version {version} on {metadata['training_samples']} samples {metadata['samples']}")
     print(f"Cross-validated accuracy: {metadata['cv_accuracy']:.4f}")
-    print(f"Stored at {_repo().path}")
+    print(f"Stored at {_repo().path(version)}; version {version} is active")
+    return 0
 
 
 @manager.option("files", nargs="+", metavar="FILE", help="image files (PNG, JPEG, GIF, BMP, WebP)")

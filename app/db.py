@@ -7,6 +7,7 @@ from pathlib import Path
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from flask import current_app, g
 from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import make_url
@@ -76,7 +77,11 @@ class Database:
     def upgrade(self, revision="head"):
         """Migrate the schema to ``revision`` (Alembic), safe when several workers start at once."""
         with self.schema_lock(), self.engine.begin() as connection:
-            command.upgrade(self.alembic_config(connection), revision)
+            config = self.alembic_config(connection)
+            head = ScriptDirectory.from_config(config).get_current_head()
+            if revision == "head" and MigrationContext.configure(connection).get_current_revision() == head:
+                return  # the usual case at start-up: nothing to do, nothing to log
+            command.upgrade(config, revision)
 
     def revision(self):
         """The schema's current Alembic revision, or None before the first migration."""

@@ -7,6 +7,7 @@ from app import create_app
 from app.classifier import ClassifierFactory, write_signed
 from settings import TestSettings
 
+pytest_plugins = ["tests.postgres", "tests.db_fixtures"]
 
 
 @pytest.fixture(scope="session")
@@ -24,9 +25,12 @@ def model_file(trained, tmp_path_factory):
 
 
 @pytest.fixture
-def settings(tmp_path):
-    """Test settings with storage in this test's temporary folder."""
-    return TestSettings(tmp_path / "storage")
+def settings(tmp_path, database_url):
+    """Test settings with storage (and the SQLite database, unless parametrized to PostgreSQL) in tmp_path."""
+    settings = TestSettings(tmp_path / "storage")
+    if database_url:
+        settings.DATABASE_URL = database_url
+    return settings
 
 
 @pytest.fixture

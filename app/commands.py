@@ -1,0 +1,104 @@
+"""manage.py commands for the database, model versions and feedback: ``db``, ``models``, ``feedback``, training."""
+import sys
+
+from alembic import command as alembic
+from flask import current_app
+from flask_script_ng import Command, Manager
+from tqdm import tqdm
+
+from . import training_jobs, versions
+from .export import export as export_feedback
+from .classifier import ClassifierFactory
+from .errors import ApiError
+
+db = Manager(usage="Database schema (Alembic migrations; the app also upgrades at start-up)")
+models = Manager(usage="List model versions and choose the active one")
+feedback = Manager(usage="Export people's feedback")
+
+
+def _database():
+    return current_app.extensions["database"]
+
+
+def _percent(value):
+    return "-" if value is None else f"{value:.2%}"
+
+
+def train_version(with_feedback=False, variants=None):
+    """Train a new version in the foreground with a progress bar, then activate it -> (version, metadata)."""
+    factory = ClassifierFactory() if variants is None else ClassifierFactory(n_variants=variants)
+    database = _database()
+    version = training_jobs.start(database, factory, current_app.config["TRAINING_TIMEOUT"])
+    with tqdm(total=100, desc=f"Training version {version}", unit="%", file=sys.stderr,
+              bar_format="{desc}: {percentage:3.0f}%|{bar}| {elapsed}") as bar:
+        metadata = training_jobs.train(database, current_app.extensions["model_registry"], factory, version,
+                                       with_feedback, progress=lambda f: bar.update(round(100 * f) - bar.n))
+    with database.Session() as session:
+        versions.activate(session, version)
+    return version, metadata
+
+
+@db.option("--sql", dest="sql", action="store_true", help="print the SQL instead of running it")
+def upgrade(sql=False):
+    """Migrate the database to the latest schema and print its revision."""
+    database = _database()
+    if sql:
+        alembic.upgrade(database.alembic_config(), "head", sql=True)
+        return 0
+    database.upgrade()
+    print(f"Database {database.url.render_as_string(hide_password=True)} is at revision {database.revision()}.")
+    return 0
+
+
+@db.option("message", metavar="MESSAGE", help="what the migration does")
+def revision(message):
+    """Write a new migration from the difference between app/records.py and the database (autogenerate)."""
+    with _database().engine.begin() as connection:
+        alembic.revision(_database().alembic_config(connection), message=message, autogenerate=True)
+    return 0
+
+
+def list_models():
+    """Print every model version, newest first; * marks the active one."""
+    with _database().Session() as session:
+        active = versions.active_version(session)
+        rows = [versions.to_json(row, active, current_app.config["TRAINING_TIMEOUT"])
+                for row in versions.listing(session)]
+    if not rows:
+        print("No model versions yet. Train one with `python manage.py train`.")
+    for row in rows:
+        status = f"training {row['progress']:.0%}" if row["status"] == "training" else row["status"]
+        samples = ", ".join(f"{name} {count}" for name, count in (row["samples"] or {}).items())
+        print(f"{'*' if row['active'] else ' '} v{row['version']:<4} {status:<13} {row['created']}  "
+              f"cv {_percent(row['cv_accuracy'])}  feedback {_percent(row['feedback_accuracy'])}  {samples}"
+              + (f"  error: {row['error']}" if row["error"] else ""))
+    return 0
+
+
+@models.option("version", type=int, metavar="VERSION", help="a ready version (see `models list`)")
+def activate(version):
+    """Serve VERSION from now on; every worker switches within MODEL_RELOAD_INTERVAL seconds."""
+    try:
+        with _database().Session() as session:
+            versions.activate(session, version)
+    except ApiError as error:
+        print(f"error: {error.message}", file=sys.stderr)
+        return 1
+    print(f"Version {version} is active.")
+    return 0
+
+
+@feedback.option("path", metavar="FILE", help="FILE.csv or FILE.npz")
+def export(path):
+    """Write every feedback example (features, label, prediction) to FILE: CSV or NPZ by extension."""
+    try:
+        with _database().Session() as session:
+            count = export_feedback(session, path)
+    except (ValueError, OSError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    print(f"Exported {count} feedback examples to {path}.")
+    return 0
+
+
+models.add_command("list", Command(list_models))
