@@ -12,7 +12,9 @@ from pathlib import Path
 
 import pytest
 
+from app import create_app
 from app.serve import DigitsServer, gunicorn_options
+import settings as settings_module
 from settings import Settings
 from tests.drawing import ONE, SEVEN, ZERO, data_uri, draw_strokes
 
@@ -62,7 +64,9 @@ def storage(tmp_path_factory):
 def server(storage):
     """`manage.py serve` with 2 workers x 2 threads on a free port, started with no model stored."""
     port = free_port()
-    env = dict(os.environ, STORAGE_DIR=str(storage), MODEL_SIGNING_KEY="test-signing-key",
+    paths = settings_module.TestSettings(storage)
+    env = dict(os.environ, STORAGE_DIR=str(storage), CLASSIFIER_STORAGE=str(paths.CLASSIFIER_STORAGE),
+               MODELS_DIR=str(paths.MODELS_DIR), DATABASE_URL=paths.DATABASE_URL, MODEL_SIGNING_KEY="test-signing-key",
                MODEL_RELOAD_INTERVAL="0.2", FRONTEND_DIST=str(storage / "no-dist"))
     log = open(storage / "server.log", "w+")
     process = subprocess.Popen([sys.executable, "manage.py", "serve", "--host", "127.0.0.1", "--port", str(port),
@@ -82,11 +86,11 @@ def server(storage):
 
 
 def store_model(model_file, storage):
-    """Put the model in place atomically, as ``ClassifierRepo.update`` does."""
-    target = storage / "classifier.pkl"
-    if not target.exists():
-        shutil.copy(model_file, storage / "incoming.tmp")
-        os.replace(storage / "incoming.tmp", target)
+    """Publish a model the way an operator does while the server runs: stored and activated in the database."""
+    settings = settings_module.TestSettings(storage)
+    if not settings.CLASSIFIER_STORAGE.exists():
+        shutil.copy(model_file, settings.CLASSIFIER_STORAGE)
+        create_app(settings)  # adopts the file as version 1 and makes it the active version
 
 
 @pytest.fixture(scope="module")
@@ -154,5 +158,5 @@ class TestGunicornApplication:
         assert server.cfg.workers == 2 and server.cfg.threads == 2
         first, second = server.load(), server.load()
         assert first is not second
-        repos = [app.extensions["classifier_repo"] for app in (first, second)]
+        repos = [app.extensions["model_registry"] for app in (first, second)]
         assert repos[0] is not repos[1] and all(repo.is_loaded() for repo in repos)

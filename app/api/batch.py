@@ -38,10 +38,10 @@ def features_or_error(image, max_side):
 def predict_batch():
     """Classify every image of the batch with one vectorised model call; a bad image fails only its slot."""
     images = images_field(json_body(), current_app.config["MAX_BATCH_SIZE"])
-    model = current_app.extensions["classifier_repo"].get()  # 503 before any image is decoded
+    active = current_app.extensions["model_registry"].current()  # 503 before any image is decoded
     max_side = current_app.config["MAX_IMAGE_SIDE"]
     slots = [features_or_error(image, max_side) for image in images]
     good = [slot for slot in slots if isinstance(slot, np.ndarray)]
-    predictions = iter(model.predict(np.stack(good)) if good else ())
-    return {"predictions": [prediction_json(next(predictions), slot) if isinstance(slot, np.ndarray) else slot
-                            for slot in slots]}
+    predictions = iter(active.model.predict(np.stack(good)) if good else ())
+    return {"predictions": [dict(prediction_json(next(predictions), slot), model_version=active.version)
+                            if isinstance(slot, np.ndarray) else slot for slot in slots]}
