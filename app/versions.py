@@ -8,6 +8,7 @@ from .errors import ApiError
 from .model import SOURCES
 from .records import ActiveModel, ModelVersion, utcnow
 
+MAX_VERSION = 2**31 - 1  # an INTEGER column: larger numbers are unknown without asking the database
 STALE_ERROR = "The training stopped making progress for {seconds:.0f} s: its process ended (restart or crash)."
 
 
@@ -79,11 +80,15 @@ def get(session, version):
     return session.get(ModelVersion, version)
 
 
+def _unknown(version):
+    return ApiError(404, "unknown_model", f"There is no model version {version}. GET /api/models lists them.")
+
+
 def find(session, version):
     """One version's row; 404 ``unknown_model`` when there is none."""
-    row = get(session, version) if 0 < version < 2**31 else None
+    row = get(session, version) if 0 < version <= MAX_VERSION else None
     if row is None:
-        raise ApiError(404, "unknown_model", f"There is no model version {version}. GET /api/models lists them.")
+        raise _unknown(version)
     return row
 
 
@@ -94,6 +99,8 @@ def listing(session):
 
 def activate(session, version):
     """Make a ready ``version`` the one every worker serves (one UPDATE); 404 unknown, 409 not ready."""
+    if not 0 < version <= MAX_VERSION:
+        raise _unknown(version)
     is_ready = exists().where(ModelVersion.version == version, ModelVersion.status == "ready")
     result = session.execute(update(ActiveModel).where(ActiveModel.id == 1, is_ready)
                              .values(version=version, activated=utcnow()))

@@ -1,5 +1,6 @@
 """Pytest plugin: the test's database (SQLite or PostgreSQL) and an app serving a quickly trained model version."""
 import functools
+import threading
 
 import numpy as np
 import pytest
@@ -53,13 +54,19 @@ def quick_trained():
 
 @pytest.fixture
 def quick_app(settings, quick_trained, monkeypatch):
-    """An app serving the quick model as version 1 (adopted from CLASSIFIER_STORAGE); it trains quickly too."""
+    """An app serving the quick model as version 1 (adopted from CLASSIFIER_STORAGE); it trains quickly too.
+
+    Training threads it started are joined afterwards: none outlives its test (or its database).
+    """
     settings.ADMIN_TOKEN = ADMIN_TOKEN
     write_signed(settings.CLASSIFIER_STORAGE, *quick_trained, key=settings.MODEL_SIGNING_KEY.encode())
     monkeypatch.setattr(training_jobs, "build_training_set", quick_training_set)
     app = create_app(settings)
     app.extensions["classifier_factory"] = functools.partial(ClassifierFactory, cv_folds=2)
-    return app
+    yield app
+    for thread in threading.enumerate():
+        if thread.name.startswith("train-v"):
+            thread.join(60)
 
 
 @pytest.fixture
