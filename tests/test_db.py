@@ -1,0 +1,86 @@
+"""app.db: Alembic migrations on SQLite and PostgreSQL, concurrent start-ups, SQLite settings, database errors."""
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+from alembic import command
+from alembic.script import ScriptDirectory
+from sqlalchemy import inspect, text
+
+from app import create_app
+from app.db import Database
+from tests.test_api import error_of
+
+TABLES = {"active_model", "alembic_version", "feedback", "model_versions", "predictions"}
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def empty_url(request, tmp_path):
+    """An empty database: a new SQLite file, or a new PostgreSQL database without tables."""
+    if request.param == "postgresql":
+        return request.getfixturevalue("postgres_empty_database")
+    return f"sqlite:///{tmp_path / 'sub' / 'app.db'}"
+
+
+def head(database):
+    return ScriptDirectory.from_config(database.alembic_config()).get_current_head()
+
+
+def test_upgrade_creates_the_schema_and_is_idempotent(empty_url):
+    database = Database(empty_url)
+    assert database.revision() is None
+    database.upgrade()
+    database.upgrade()
+    assert database.revision() == head(database)
+    assert set(inspect(database.engine).get_table_names()) == TABLES
+    with database.engine.connect() as connection:
+        assert connection.execute(text("SELECT id, version FROM active_model")).all() == [(1, None)]
+
+
+def test_migrations_match_the_models(empty_url):
+    """app/records.py and migrations/ describe the same schema (autogenerate finds nothing to do)."""
+    database = Database(empty_url)
+    database.upgrade()
+    with database.engine.begin() as connection:
+        command.check(database.alembic_config(connection))
+
+
+def test_downgrade_and_upgrade_again(empty_url):
+    database = Database(empty_url)
+    database.upgrade()
+    with database.schema_lock(), database.engine.begin() as connection:
+        command.downgrade(database.alembic_config(connection), "base")
+    assert set(inspect(database.engine).get_table_names()) <= {"alembic_version"}
+    database.upgrade()
+    assert database.revision() == head(database)
+
+
+def test_workers_starting_together_migrate_once(empty_url):
+    """Several workers upgrading at the same moment: one migrates, the others wait and find nothing to do."""
+    databases = [Database(empty_url) for _ in range(4)]
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        list(pool.map(lambda database: database.upgrade(), databases))
+    assert {database.revision() for database in databases} == {head(databases[0])}
+    for database in databases:
+        database.engine.dispose()
+
+
+def test_sqlite_uses_wal_foreign_keys_and_a_busy_timeout(tmp_path):
+    database = Database(f"sqlite:///{tmp_path / 'app.db'}")
+    with database.engine.connect() as connection:
+        assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+        assert connection.exec_driver_sql("PRAGMA busy_timeout").scalar() == 30000
+
+
+def test_create_app_migrates(settings):
+    app = create_app(settings)
+    assert app.extensions["database"].revision() == head(app.extensions["database"])
+
+
+def test_unusable_database_is_503_in_the_error_shape(quick_app):
+    database = quick_app.extensions["database"]
+    with database.engine.begin() as connection:
+        connection.exec_driver_sql("DROP TABLE feedback")
+    response = quick_app.test_client().post("/api/feedback", json={"prediction_id": 1, "label": 3})
+    assert response.status_code == 503 and error_of(response) == "database_unavailable"
+    assert "manage.py db upgrade" in response.get_json()["error"]["message"]
