@@ -26,21 +26,22 @@ def storage(tmp_path_factory):
 
 def test_train_stores_model_and_prints_accuracy(storage):
     assert "Cross-validated accuracy: 0." in pytest.train_output
-    assert (storage / "classifier.pkl").is_file()
+    assert (storage / "models" / "v1.pkl").is_file() and "version 1 is active" in pytest.train_output
 
 
 def test_train_if_missing_keeps_a_usable_model(storage):
-    before = (storage / "classifier.pkl").stat().st_mtime_ns
+    before = (storage / "models" / "v1.pkl").stat().st_mtime_ns
     result = manage(storage, "train", "--if-missing")
     assert result.returncode == 0 and "nothing to do" in result.stdout
-    assert (storage / "classifier.pkl").stat().st_mtime_ns == before
+    assert (storage / "models" / "v1.pkl").stat().st_mtime_ns == before
+    assert not (storage / "models" / "v2.pkl").exists()
 
 
 def test_train_if_missing_rebuilds_a_damaged_model(tmp_path):
     (tmp_path / "classifier.pkl").write_bytes(b"garbage")
     result = manage(tmp_path, "train", "--if-missing")
     assert result.returncode == 0, result.stderr
-    assert "not a signed model file" in result.stdout and "Cross-validated accuracy" in result.stdout
+    assert "not a signed model file" in result.stderr and "Cross-validated accuracy" in result.stdout
 
 
 def test_predict_prints_digit_and_confidence(storage, tmp_path):
@@ -70,5 +71,5 @@ def test_predict_without_model_says_how_to_train(tmp_path):
 
 def test_shell_has_app_and_repo(storage):
     result = manage(storage, "shell", "--no-ipython", "--no-bpython", "--no-ptipython", "--no-ptpython",
-                    stdin="print('model at', repo.path.name)\n")
-    assert "model at classifier.pkl" in result.stdout + result.stderr
+                    stdin="print('model at', repo.path(repo.current().version).name)\n")
+    assert "model at v1.pkl" in result.stdout + result.stderr
