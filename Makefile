@@ -51,6 +51,7 @@ train: $(VENV)/.installed  ## retrain the model from scratch
 test: setup test-python test-frontend test-e2e  ## set-up, then every test suite
 
 test-python: $(VENV)/.installed
+	bash scripts/ensure-postgres.sh
 	$(PY) -m pytest -q tests --ignore=tests/e2e
 
 test-frontend: node_modules/.package-lock.json
