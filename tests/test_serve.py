@@ -11,6 +11,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
+from threadpoolctl import threadpool_info, threadpool_limits
 
 from app import create_app
 from app.serve import DigitsServer, gunicorn_options
@@ -156,7 +157,9 @@ class TestGunicornApplication:
         server = DigitsServer(settings, gunicorn_options(settings, port=free_port(), workers=2, threads=2))
         assert server.cfg.preload_app is False
         assert server.cfg.workers == 2 and server.cfg.threads == 2
-        first, second = server.load(), server.load()
+        with threadpool_limits(limits=None):  # puts this process's thread pools back afterwards
+            first, second = server.load(), server.load()
+            assert {pool["num_threads"] for pool in threadpool_info()} == {1}  # one OpenMP/BLAS thread
         assert first is not second
         repos = [app.extensions["model_registry"] for app in (first, second)]
         assert repos[0] is not repos[1] and all(repo.is_loaded() for repo in repos)
