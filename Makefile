@@ -14,7 +14,7 @@ FRONTEND_SOURCES := $(shell find frontend -type f -not -path 'frontend/dist/*' 2
 MODEL := storage/classifier.pkl
 
 .PHONY: help run serve setup deps frontend model train test test-python test-frontend test-e2e \
-        bench bench-accuracy bench-load clean
+        bench bench-accuracy bench-load bench-uncertainty clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-16s %s\n", $$1, $$2}'
@@ -61,10 +61,13 @@ test-e2e: setup
 	bash scripts/ensure-chromium.sh
 	npm run test:e2e
 
-bench: bench-accuracy bench-load  ## every benchmark
+bench: bench-accuracy bench-uncertainty bench-load  ## every benchmark
 
 bench-accuracy: setup  ## accuracy on held-out canvas drawings, beside the seed pipeline
 	$(PY) -m benchmarks.accuracy
+
+bench-uncertainty: setup  ## share of non-digits and of real digits flagged "not sure"
+	$(PY) -m benchmarks.uncertainty
 
 bench-load: $(VENV)/.installed model  ## throughput, latency and start-up under gunicorn, beside the original server
 	$(PY) -m benchmarks.load

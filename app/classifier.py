@@ -12,12 +12,14 @@ import time
 from datetime import datetime, timezone
 from pathlib import Path
 
+import numpy as np
 import sklearn
-from sklearn.model_selection import GroupKFold, cross_val_score
+from sklearn.model_selection import GroupKFold
 from sklearn.neighbors import KNeighborsClassifier
 
 from .exceptions import ModelIntegrityError, ModelUnavailableError
 from .model import DigitClassifier
+from .uncertainty import far_threshold, outlier_score
 from .training import VARIANTS, build_training_set, heldout_indices
 
 log = logging.getLogger(__name__)
@@ -42,12 +44,23 @@ class ClassifierFactory:
         """An unfitted ``KNeighborsClassifier`` with this factory's parameters."""
         return KNeighborsClassifier(**self.params)
 
+    def fit(self, inputs, labels, sources, far_threshold=None):
+        """A ``DigitClassifier`` fitted on these samples."""
+        knn = self.new_estimator().fit(inputs, labels)
+        return DigitClassifier(knn, inputs, labels, sources, far_threshold=far_threshold)
+
     def cross_validate(self, training):
-        """Mean accuracy over folds that never split samples derived from one source digit."""
-        folds = GroupKFold(n_splits=self.cv_folds)
-        scores = cross_val_score(self.new_estimator(), training.inputs, training.labels,
-                                 groups=training.groups, cv=folds)
-        return float(scores.mean())
+        """One grouped pass (folds never split samples derived from one source digit) ->
+        (accuracy, each sample's outlier score against the folds without its group)."""
+        correct = np.zeros(len(training.labels), dtype=bool)
+        scores = np.empty(len(training.labels))
+        folds = GroupKFold(n_splits=self.cv_folds).split(training.inputs, groups=training.groups)
+        for fit_rows, test_rows in folds:
+            model = self.fit(training.inputs[fit_rows], training.labels[fit_rows], training.sources[fit_rows])
+            predictions = model.predict(training.inputs[test_rows])
+            correct[test_rows] = [p.digit for p in predictions] == training.labels[test_rows]
+            scores[test_rows] = [outlier_score([n.distance for n in p.neighbors]) for p in predictions]
+        return float(correct.mean()), scores
 
     def build(self, training=None, progress=None):
         """Train on ``training`` (default: load_digits minus the held-out digits, plus variants)
@@ -56,10 +69,10 @@ class ClassifierFactory:
         report = progress or (lambda fraction: None)  # progress(share of the work done, 0..1)
         training = training or build_training_set(n_variants=self.n_variants)
         report(0.5)
-        cv_accuracy = self.cross_validate(training)
+        cv_accuracy, held_out_scores = self.cross_validate(training)
         report(0.9)
-        knn = self.new_estimator().fit(training.inputs, training.labels)
-        model = DigitClassifier(knn, training.inputs, training.labels, training.sources)
+        threshold = far_threshold(held_out_scores)
+        model = self.fit(training.inputs, training.labels, training.sources, far_threshold=threshold)
         metadata = {
             "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
             "sklearn_version": sklearn.__version__,
@@ -69,6 +82,7 @@ class ClassifierFactory:
             "variants_per_digit": self.n_variants,
             "heldout_digits": int(len(heldout_indices())),
             "cv_accuracy": round(cv_accuracy, 4),
+            "far_threshold": round(threshold, 3),
             "training_seconds": round(time.perf_counter() - started, 1),
         }
         report(1.0)

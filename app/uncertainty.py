@@ -6,10 +6,8 @@ as grouped cross-validation does. A high percentile of those distances is the th
 stored with the model and recomputed whenever the model is retrained.
 """
 import numpy as np
-from sklearn.model_selection import GroupKFold
-from sklearn.neighbors import NearestNeighbors
 
-FAR_PERCENTILE = 99.5  # share of held-out training samples that count as "near"
+FAR_PERCENTILE = 99.0  # percent of held-out training samples that count as "near"
 SPLIT_VOTE_SHARE = 0.5  # the winning digit needs more than this share of the vote
 FAR = "far_from_training_data"
 SPLIT = "split_vote"
@@ -20,19 +18,9 @@ def outlier_score(distances):
     return np.asarray(distances).mean(axis=-1)
 
 
-def held_out_scores(training, n_neighbors, folds=5):
-    """Outlier scores of every training sample against the folds that do not contain its group."""
-    scores = np.empty(len(training.labels))
-    for fit_rows, test_rows in GroupKFold(n_splits=folds).split(training.inputs, groups=training.groups):
-        index = NearestNeighbors(n_neighbors=n_neighbors).fit(training.inputs[fit_rows])
-        distances, _ = index.kneighbors(training.inputs[test_rows])
-        scores[test_rows] = outlier_score(distances)
-    return scores
-
-
-def far_threshold(training, n_neighbors, percentile=FAR_PERCENTILE):
+def far_threshold(held_out_scores, percentile=FAR_PERCENTILE):
     """The outlier score above which a drawing is far from the training data."""
-    return float(np.percentile(held_out_scores(training, n_neighbors), percentile))
+    return float(np.percentile(held_out_scores, percentile))
 
 
 def judge(probabilities, distances, threshold):
