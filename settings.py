@@ -37,7 +37,7 @@ class Settings:
     # Bearer token for training and activating models; empty turns those endpoints off.
     ADMIN_TOKEN = os.environ.get("ADMIN_TOKEN", "")
     # A training run with no progress for this many seconds is taken as dead (its process stopped).
-    TRAINING_TIMEOUT = _env_float("TRAINING_TIMEOUT", 1800.0)
+    TRAINING_TIMEOUT = _env_float("TRAINING_TIMEOUT", 600.0)
 
     MAX_CONTENT_LENGTH = _env_int("MAX_CONTENT_LENGTH", 8 * 1024 * 1024)  # bytes of request body
     MAX_IMAGE_SIDE = _env_int("MAX_IMAGE_SIDE", 4096)  # pixels, checked before decoding pixels
