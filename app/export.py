@@ -12,7 +12,7 @@ FORMATS = (".csv", ".npz")
 
 
 def feedback_rows(session):
-    """Every feedback with its prediction: (feedback_id, prediction_id, label, predicted, version, created, features)."""
+    """Every feedback with its prediction: the COLUMNS, then the features bytes."""
     return session.execute(select(Feedback.id, Feedback.prediction_id, Feedback.label, Prediction.digit,
                                   Prediction.model_version, Feedback.created, Prediction.features)
                            .select_from(Feedback).join(Prediction, Feedback.prediction_id == Prediction.id)

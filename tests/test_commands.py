@@ -56,7 +56,8 @@ def test_export_csv_and_npz(context, tmp_path):
     assert commands.export(str(tmp_path / "f.csv")) == 0
     with open(tmp_path / "f.csv") as handle:
         rows = list(csv.DictReader(handle))
-    assert [(row["label"], row["predicted"], row["model_version"]) for row in rows] == [("1", "7", "1"), ("7", "7", "1")]
+    assert [(row["label"], row["predicted"], row["model_version"]) for row in rows] == [("1", "7", "1"),
+                                                                                         ("7", "7", "1")]
     assert len(rows[0]) == 6 + 64 and rows[0]["created"].endswith("Z")
     assert commands.export(str(tmp_path / "f.npz")) == 0
     data = np.load(tmp_path / "f.npz")

@@ -166,7 +166,8 @@ class TestConcurrency:
     def test_200_concurrent_feedback_requests_are_all_stored(self, quick_app, server):
         ids = stored_predictions(quick_app, 200)
         with ThreadPoolExecutor(max_workers=16) as pool:
-            replies = list(pool.map(lambda i: post(f"{server}/api/feedback", {"prediction_id": i, "label": i % 10}), ids))
+            replies = list(pool.map(
+                lambda i: post(f"{server}/api/feedback", {"prediction_id": i, "label": i % 10}), ids))
         assert [status for status, _ in replies] == [201] * 200
         stored = rows(quick_app, Feedback)
         assert sorted(row.id for row in stored) == sorted(body["id"] for _, body in replies)
