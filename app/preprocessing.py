@@ -49,8 +49,10 @@ def decode_payload(text):
 def open_image(raw, max_side=4096):
     """Bytes -> RGBA Pillow image; dimensions are checked from the header before pixels decode."""
     try:
-        image = Image.open(io.BytesIO(raw))
-    except Image.DecompressionBombError:
+        with warnings.catch_warnings():  # Pillow warns, rather than raises, for 1-2x its pixel limit
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            image = Image.open(io.BytesIO(raw))
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
         raise ImageTooLargeError(f"The image declares more pixels than the limit of {max_side} on each side. "
                                  "Send a smaller image.") from None
     except (OSError, ValueError, SyntaxError, struct.error):

@@ -49,14 +49,18 @@ def line(rng):
     return [np.array([(0, 0.5), (1, 0.5 + slope)])]
 
 
-def letter(rng):
-    """A letter's centre-line from Pillow's built-in font."""
-    glyph = LETTERS[rng.integers(len(LETTERS))]
-    font = ImageFont.load_default(size=96)
+def glyph(character, size=96):
+    """A character's centre-line from Pillow's built-in font, as two-point strokes."""
+    font = ImageFont.load_default(size=size)
     mask = Image.new("L", (160, 160), 0)
-    ImageDraw.Draw(mask).text((20, 10), glyph, fill=255, font=font)
-    segments, points = skeleton_segments(skeletonize(np.asarray(mask) > 127))
+    ImageDraw.Draw(mask).text((20, 10), character, fill=255, font=font)
+    segments, _ = skeleton_segments(skeletonize(np.asarray(mask) > 127))
     return [np.array([(c0, r0), (c1, r1)], dtype=float) for (r0, c0), (r1, c1) in segments]
+
+
+def letter(rng):
+    """A random letter that nobody writes as a digit."""
+    return glyph(LETTERS[rng.integers(len(LETTERS))])
 
 
 GENERATORS = {"scribble": scribble, "circle": circle, "square": square, "cross": cross,

@@ -10,6 +10,7 @@ import numpy as np
 
 from app.training import heldout_indices, load_base_digits
 from benchmarks.canvas import png_data_uri, render_set
+from benchmarks.handdrawn import render_handdrawn
 from benchmarks.harness import serving_app
 from benchmarks.nondigits import KINDS, render_nondigits
 
@@ -56,6 +57,11 @@ def main():
     print(f"Accuracy on the digits not flagged: {np.mean(answered[kept] == truth[kept]):.1%} "
           f"({kept.sum()} drawings); on all digits: {np.mean(answered == truth):.1%}")
     print(f"Accuracy on the flagged digits: {np.mean(answered[~kept] == truth[~kept]):.1%} ({(~kept).sum()})")
+
+    hand, _ = render_handdrawn(renderings=4, seed=SEED)
+    hand_flags = [flag(r) for r in replies(client, hand)]
+    print(f"\nHand-drawn digits (benchmarks/handdrawn.py) flagged: {np.mean([f is not None for f in hand_flags]):.1%} "
+          f"of {len(hand)} {dict(Counter(f for f in hand_flags if f))}")
 
 
 if __name__ == "__main__":

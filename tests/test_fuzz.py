@@ -105,10 +105,6 @@ def test_truncated_or_corrupt_png(client, path, cut, flips):
     assert_sane(post_image(client, path, b64(bytes(raw[:cut]))), path)
 
 
-# Pillow *warns* (DecompressionBombWarning) for 89M..179M declared pixels before open_image's side check
-# runs; in production that is a log line and the side check answers 413, but with warnings as errors
-# it escapes open_image as a 500. Reported for app/preprocessing.py; ignored here as in production.
-@pytest.mark.filterwarnings("ignore::PIL.Image.DecompressionBombWarning")
 @pytest.mark.parametrize("path", ENDPOINTS)
 @FUZZ
 @given(width=st.integers(min_value=0, max_value=2**31 - 1), height=st.integers(min_value=0, max_value=2**31 - 1))
