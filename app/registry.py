@@ -18,7 +18,7 @@ from .exceptions import ModelIntegrityError, ModelUnavailableError
 
 log = logging.getLogger(__name__)
 
-NO_MODEL = "No model version is active yet. Train one with `python manage.py train` (or `make model`)."
+NO_MODEL = "No trained model is active yet. Train one with `python manage.py train` (or `make model`)."
 
 
 @dataclass(frozen=True)
