@@ -62,9 +62,17 @@ def train(if_missing=False, with_feedback=False, variants=None):
     return 0
 
 
+def describe(name, prediction):
+    """Two lines for one image: the digit, its confidence and any doubt; the training digits that voted."""
+    confidence = prediction.probabilities[prediction.digit]
+    doubt = f", not sure: {prediction.reason}" if prediction.uncertain else ""
+    voters = ", ".join(f"{n.label} ({n.source}, distance {n.distance:.1f})" for n in prediction.neighbors)
+    return f"{name}: {prediction.digit} ({confidence:.0%}){doubt}\n  closest training digits: {voters}"
+
+
 @manager.option("files", nargs="+", metavar="FILE", help="image files (PNG, JPEG, GIF, BMP, WebP)")
 def predict(files):
-    """Print the digit and its confidence for each image file."""
+    """Print the digit, its confidence, any doubt and the closest training digits for each image file."""
     try:
         model = _repo().get()
     except (ModelUnavailableError, ModelIntegrityError) as error:
@@ -78,9 +86,7 @@ def predict(files):
             print(f"{name}: error: {error}")
             failures += 1
             continue
-        prediction = model.predict_one(features)
-        confidence = prediction.probabilities[prediction.digit]
-        print(f"{name}: {prediction.digit} ({confidence:.0%})")
+        print(describe(name, model.predict_one(features)))
     return 1 if failures else 0
 
 

@@ -51,7 +51,16 @@ def test_predict_prints_digit_and_confidence(storage, tmp_path):
     assert result.returncode == 0, result.stderr
     lines = result.stdout.strip().splitlines()
     assert lines[0].startswith("tests/data/seven.png: 7 (") and lines[0].endswith("%)")
-    assert lines[1].startswith(f"{zero}: 0 (")
+    assert lines[1].startswith("  closest training digits: 7 (") and lines[1].count("distance") == 3
+    assert lines[2].startswith(f"{zero}: 0 (")
+
+
+def test_predict_says_when_it_is_not_sure(storage, tmp_path):
+    scribble = tmp_path / "scribble.png"
+    draw_strokes([[(20, 20), (260, 240), (30, 250), (250, 30), (140, 270), (20, 140), (270, 150)]]).save(scribble)
+    result = manage(storage, "predict", str(scribble))
+    assert result.returncode == 0, result.stderr
+    assert "not sure: far_from_training_data" in result.stdout.splitlines()[0]
 
 
 def test_predict_reports_bad_files_and_fails(storage, tmp_path):
