@@ -19,6 +19,7 @@ from sklearn.neighbors import KNeighborsClassifier
 
 from .exceptions import ModelIntegrityError, ModelUnavailableError
 from .model import DigitClassifier
+from .preprocessing import FEATURES_VERSION
 from .uncertainty import far_threshold, outlier_score
 from .training import VARIANTS, build_training_set, heldout_indices
 
@@ -81,6 +82,7 @@ class ClassifierFactory:
             "samples": training.counts(),
             "variants_per_digit": self.n_variants,
             "heldout_digits": int(len(heldout_indices())),
+            "features_version": FEATURES_VERSION,
             "cv_accuracy": round(cv_accuracy, 4),
             "far_threshold": round(threshold, 3),
             "training_seconds": round(time.perf_counter() - started, 1),
@@ -158,6 +160,10 @@ def read_signed(path, key):
         raise ModelIntegrityError(
             f"{path} was trained with scikit-learn {metadata.get('sklearn_version')}, "
             f"this is {sklearn.__version__}. {REBUILD_HINT}")
+    if metadata.get("features_version", 1) != FEATURES_VERSION:
+        raise ModelIntegrityError(
+            f"{path} was trained on features of preprocessing version {metadata.get('features_version', 1)}, "
+            f"this is version {FEATURES_VERSION}. {REBUILD_HINT}")
     return pickle.loads(payload), metadata
 
 

@@ -17,6 +17,9 @@ from skimage.morphology import skeletonize
 
 from .exceptions import EmptyImageError, ImageTooLargeError, InvalidImageError
 
+# Bump whenever a change gives an image different features: models trained on other features are
+# refused (and `make run` retrains), since their answers would be silently wrong.
+FEATURES_VERSION = 2
 GRID = 8
 MAX_VALUE = 16
 # A pixel is ink when it differs from the background by more than this share of full contrast.

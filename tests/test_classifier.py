@@ -72,6 +72,14 @@ def test_other_sklearn_version_is_refused(trained, tmp_path):
         read_signed(path, KEY)
 
 
+def test_model_trained_on_other_features_is_refused(trained, tmp_path):
+    model, metadata = trained
+    path = tmp_path / "m.pkl"
+    write_signed(path, model, dict(metadata, features_version=metadata["features_version"] - 1), key=KEY)
+    with pytest.raises(ModelIntegrityError, match="features of preprocessing version"):
+        read_signed(path, KEY)
+
+
 def test_missing_file_is_unavailable(tmp_path):
     with pytest.raises(ModelUnavailableError, match="manage.py train"):
         ClassifierRepo(tmp_path / "none.pkl", KEY).get()
