@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -10,12 +11,20 @@ const modelsDir = path.join(artifacts, 'e2e-models');
 const PORT = 5057;
 export const ADMIN_TOKEN = 'e2e-admin-token';
 
+// The shipped model: the active version in storage/ (`make test` trains it first).
+function shippedModel() {
+  const args = ['manage.py', 'models', 'path'];
+  return execFileSync(path.join(root, '.venv/bin/python'), args, { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
+}
+
 // Workers load this file too; only the main process starts from a fresh database. The server
-// adopts storage/classifier.pkl as version 1 of its own models folder, leaving storage/ alone.
+// adopts the shipped model as version 1 of its own models folder, leaving storage/ alone.
+let model = '';
 if (!process.env.TEST_WORKER_INDEX) {
   fs.mkdirSync(artifacts, { recursive: true });
   for (const suffix of ['', '-wal', '-shm', '-journal', '.lock']) fs.rmSync(database + suffix, { force: true });
   fs.rmSync(modelsDir, { recursive: true, force: true });
+  model = shippedModel();
 }
 
 export default defineConfig({
@@ -54,7 +63,7 @@ export default defineConfig({
     url: `http://127.0.0.1:${PORT}/api/health`,
     reuseExistingServer: false,
     timeout: 120_000,
-    env: { DATABASE_URL: `sqlite:///${database}`, MODELS_DIR: modelsDir, ADMIN_TOKEN },
+    env: { DATABASE_URL: `sqlite:///${database}`, MODELS_DIR: modelsDir, CLASSIFIER_STORAGE: model, ADMIN_TOKEN },
     stdout: 'ignore',
     stderr: 'pipe',
   },

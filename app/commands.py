@@ -88,6 +88,17 @@ def activate(version):
     return 0
 
 
+def model_path():
+    """Print the file of the active model version (to copy it, or serve it elsewhere as CLASSIFIER_STORAGE)."""
+    with _database().Session() as session:
+        version = versions.active_version(session)
+    if version is None:
+        print("error: no model version is active. Train one with `python manage.py train`.", file=sys.stderr)
+        return 1
+    print(current_app.extensions["model_registry"].path(version))
+    return 0
+
+
 @feedback.option("path", metavar="FILE", help="FILE.csv or FILE.npz")
 def export(path):
     """Write every feedback example (features, label, prediction) to FILE: CSV or NPZ by extension."""
@@ -102,3 +113,4 @@ def export(path):
 
 
 models.add_command("list", Command(list_models))
+models.add_command("path", Command(model_path))

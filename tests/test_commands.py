@@ -51,6 +51,14 @@ def test_models_list_and_activate(context, capsys):
     assert commands.activate(7) == 1 and "no model version 7" in capsys.readouterr().err
 
 
+def test_models_path_prints_the_active_file(context, capsys):
+    assert commands.model_path() == 0
+    path = capsys.readouterr().out.strip()
+    assert path.endswith("v1.pkl") and context.extensions["model_registry"].load(1)
+    commands.train_version()
+    assert commands.model_path() == 0 and capsys.readouterr().out.strip().endswith("v2.pkl")
+
+
 def test_export_csv_and_npz(context, tmp_path):
     give_feedback(context, [1, 7])
     assert commands.export(str(tmp_path / "f.csv")) == 0

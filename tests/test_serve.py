@@ -15,6 +15,7 @@ from threadpoolctl import threadpool_info, threadpool_limits
 
 from app import create_app
 from app.serve import DigitsServer, gunicorn_options
+from benchmarks.load import stop
 import settings as settings_module
 from settings import Settings
 from tests.drawing import ONE, SEVEN, ZERO, data_uri, draw_strokes
@@ -77,12 +78,7 @@ def server(storage):
         assert up, (storage / "server.log").read_text()
         yield port
     finally:
-        process.terminate()
-        try:
-            process.wait(20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop(process)
         log.close()
 
 

@@ -1,6 +1,6 @@
 import { expect, test } from '@playwright/test';
 import { answerOf, canvasOf, drawWithMouse, expectDigit, inkPixels, settled } from './helpers.js';
-import { one, scribble, seven, zero } from './strokes.js';
+import { one, scribble, seven, zero, zigzag } from './strokes.js';
 
 test.beforeEach(async ({ page }) => {
   await page.goto('/');
@@ -39,6 +39,21 @@ test('the answer screenshot', async ({ page }) => {
   await expect(page.getByTestId('neighbors').getByRole('img').first()).toBeVisible();
   await expect(page.getByTestId('feedback')).toBeVisible();
   await page.screenshot({ path: 'test-artifacts/answer.png', fullPage: true });
+});
+
+test('a scribble is answered "not sure", still with its best guess, bars and closest digits', async ({ page }) => {
+  await drawWithMouse(page, zigzag());
+  await expect(page.getByTestId('uncertain')).toContainText('Not sure');
+  await expect(page.getByTestId('prediction')).toHaveText(/^[0-9]$/);
+  await expect(page.getByTestId('probabilities').getByRole('listitem')).toHaveCount(10);
+  await expect(page.getByTestId('neighbors').getByRole('img')).toHaveCount(3);
+});
+
+test('a clear digit is not flagged', async ({ page }) => {
+  await drawWithMouse(page, one());
+  await expectDigit(page, 1);
+  await expect(page.getByTestId('neighbors').getByRole('img')).toHaveCount(3);
+  await expect(page.getByTestId('uncertain')).toHaveCount(0);
 });
 
 test('Clear and Escape empty the canvas and bring back the prompt', async ({ page }) => {

@@ -44,3 +44,9 @@ export function seven({ left = 0.2, top = 0.15, width = 0.6, height = 0.7 } = {}
 export function scribble() {
   return [line([0.1, 0.9], [0.9, 0.1], 10, 0.2)];
 }
+
+/** Not a digit: a zig-zag across the whole canvas, the way someone tries out a pen. */
+export function zigzag() {
+  const corners = [[0.07, 0.07], [0.93, 0.86], [0.11, 0.89], [0.89, 0.11], [0.5, 0.96], [0.07, 0.5], [0.96, 0.54]];
+  return [corners.slice(1).flatMap((to, i) => line(corners[i], to, 8).slice(i ? 1 : 0))];
+}
