@@ -2,6 +2,7 @@
 import logging
 
 from flask import Flask
+from threadpoolctl import threadpool_limits
 
 from . import db, errors, frontend, registry
 from .api import api
@@ -18,6 +19,9 @@ def create_app(settings=None):
         from settings import Settings
 
         settings = Settings
+    # One request is one small neighbour search: OpenMP/BLAS threads only add start-up cost per call
+    # and oversubscribe the cores that workers x threads already fill (benchmarks/README-load.md).
+    threadpool_limits(limits=1)
     app = Flask(__name__, static_folder=None)
     app.config.update(_settings_to_config(settings))
     app.json.sort_keys = False

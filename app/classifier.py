@@ -46,8 +46,8 @@ class ClassifierFactory:
         return KNeighborsClassifier(**self.params)
 
     def fit(self, inputs, labels, sources, far_threshold=None):
-        """A ``DigitClassifier`` fitted on these samples."""
-        knn = self.new_estimator().fit(inputs, labels)
+        """A ``DigitClassifier`` fitted on these samples (as float32: 0..16 counts are exact, searches 3x faster)."""
+        knn = self.new_estimator().fit(np.asarray(inputs, dtype=np.float32), labels)
         return DigitClassifier(knn, inputs, labels, sources, far_threshold=far_threshold)
 
     def cross_validate(self, training):

@@ -74,7 +74,7 @@ class DigitClassifier:
 
     def predict(self, features):
         """Features of shape (n, 8, 8) or (n, 64) -> list of ``Prediction``, from one neighbour search."""
-        features = np.asarray(features, dtype=np.float64).reshape(len(features), -1)
+        features = np.asarray(features, dtype=np.float32).reshape(len(features), -1)
         distances, indices = self.knn.kneighbors(features)
         weights = vote_weights(distances, self.knn.weights)
         votes = np.zeros((len(features), N_CLASSES))

@@ -5,7 +5,6 @@ fork (``preload_app`` stays off), so every worker builds its own app with ``crea
 the model once, into its own memory; nothing half-initialised is shared across the fork.
 """
 from gunicorn.app.base import BaseApplication
-from threadpoolctl import threadpool_limits
 
 
 def gunicorn_options(settings, host=None, port=None, workers=None, threads=None):
@@ -41,8 +40,4 @@ class DigitsServer(BaseApplication):
         """Build the app; called in each worker after the fork."""
         from app import create_app
 
-        # Workers x threads already fill the cores: a neighbour search that also starts its own OpenMP
-        # threads only oversubscribes them (64-image search: 31 ms -> 8 ms with one thread, see
-        # benchmarks/README-load.md).
-        threadpool_limits(limits=1)
-        return create_app(self.settings)
+        return create_app(self.settings)  # which also limits OpenMP/BLAS to one thread per process
