@@ -13,10 +13,10 @@ import numpy as np
 from PIL import Image
 from sklearn.neighbors import KNeighborsClassifier
 
-from app import create_app
 from app import preprocessing as pp
 from app.training import heldout_indices, load_base_digits
 from benchmarks.canvas import png_data_uri, render_set
+from benchmarks.harness import serving_app
 from benchmarks.handdrawn import render_handdrawn
 
 RENDERINGS = 3
@@ -98,9 +98,8 @@ def main():
     images, truth = render_set(inputs[held], labels[held], renderings=RENDERINGS, seed=SEED)
     hand, hand_truth = render_handdrawn(renderings=4, seed=SEED)
 
-    app = create_app()
-    repo = app.extensions["classifier_repo"]
-    model, metadata = repo.get(), repo.metadata
+    app, loaded = serving_app()
+    model, metadata = loaded.model, loaded.metadata
     client = app.test_client()
 
     ours = api_predictions(client, images)
@@ -114,7 +113,7 @@ def main():
     print(f"\nLatency, one PNG -> features -> kNN ({LATENCY_CALLS} calls): p50 {p50:.2f} ms, p99 {p99:.2f} ms")
     print(f"Model: {metadata['training_samples']} samples {metadata['samples']}, params {metadata['params']}, "
           f"grouped CV {metadata['cv_accuracy']:.4f}")
-    path = repo.path(metadata["version"]) if callable(repo.path) else repo.path  # registry or single file
+    path = app.extensions["model_registry"].path(loaded.version)
     print(f"kNN fit + grouped CV: {metadata.get('training_seconds', 'not recorded')} s (features are built before); "
           f"model file {path.stat().st_size / 1e6:.1f} MB")
 
