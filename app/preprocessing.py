@@ -78,6 +78,22 @@ def open_image(raw, max_side=4096):
         raise InvalidImageError("The image is truncated or corrupt. Send the whole file.") from None
 
 
+def crop_to_visible(rgba):
+    """Cut a canvas export to its visible pixels and a transparent 1-px frame (opaque images: unchanged).
+
+    The later steps then work on the drawing rather than the whole canvas; the frame keeps the
+    border that ``ink_map`` reads made of background.
+    """
+    alpha = rgba.getchannel("A")
+    if alpha.getextrema()[0] > 0:
+        return rgba
+    box = alpha.getbbox()
+    if box is None:
+        return rgba
+    left, top, right, bottom = box
+    return rgba.crop((max(left - 1, 0), max(top - 1, 0), min(right + 1, rgba.width), min(bottom + 1, rgba.height)))
+
+
 def background_luma(rgba):
     """0.0 (black) when the visible pixels of an RGBA image are light ink on transparency, else 1.0 (white)."""
     alpha = rgba.getchannel("A")
@@ -274,7 +290,7 @@ def normalised_features(ink):
 
 def features_from_image(rgba):
     """RGBA image -> 8x8 uint8 features 0..16: the whole pipeline after decoding."""
-    return normalised_features(crop_to_ink(ink_map(flatten(rgba))))
+    return normalised_features(crop_to_ink(ink_map(flatten(crop_to_visible(rgba)))))
 
 
 def features_from_bytes(raw, max_side=4096):

@@ -150,3 +150,32 @@ class TestPipeline:
     def test_blank_canvas_is_empty(self, image):
         with pytest.raises(EmptyImageError):
             pp.features_from_image(image.convert("RGBA"))
+
+
+class TestCropToVisible:
+    def test_cuts_to_the_visible_pixels_with_a_transparent_frame(self):
+        rgba = Image.new("RGBA", (100, 80), (0, 0, 0, 0))
+        rgba.paste((10, 10, 10, 255), (30, 20, 50, 60))
+        cropped = pp.crop_to_visible(rgba)
+        assert cropped.size == (22, 42)
+        alpha = np.asarray(cropped.getchannel("A"))
+        assert not alpha[0].any() and not alpha[-1].any() and not alpha[:, 0].any() and not alpha[:, -1].any()
+
+    def test_frame_stops_at_the_image_edge(self):
+        rgba = Image.new("RGBA", (10, 10), (0, 0, 0, 0))
+        rgba.paste((0, 0, 0, 255), (0, 0, 4, 4))
+        assert pp.crop_to_visible(rgba).size == (5, 5)
+
+    @pytest.mark.parametrize("image", [Image.new("RGBA", (9, 9), (255, 255, 255, 255)),
+                                       Image.new("RGBA", (9, 9), (0, 0, 0, 0))], ids=["opaque", "blank"])
+    def test_opaque_or_blank_images_are_unchanged(self, image):
+        assert pp.crop_to_visible(image).size == (9, 9)
+
+    def test_features_are_those_of_the_whole_canvas(self):
+        rng = np.random.default_rng(0)
+        for _ in range(20):
+            x, y, scale = rng.uniform(0, 120), rng.uniform(0, 120), rng.uniform(0.3, 1.0)
+            strokes = [[(x + px * scale, y + py * scale) for px, py in stroke] for stroke in SEVEN]
+            image = draw_strokes(strokes, width=int(rng.integers(3, 20)))
+            whole = pp.normalised_features(pp.crop_to_ink(pp.ink_map(pp.flatten(image))))
+            assert np.array_equal(pp.features_from_image(image), whole)
