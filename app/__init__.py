@@ -28,7 +28,7 @@ def create_app(settings=None):
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
     db.init_app(app)  # migrates the schema to the latest revision
-    registry.init_app(app)  # model versions; serves the active one (also as extensions["classifier_repo"])
+    registry.init_app(app)  # ClassifierRepo: model versions; serves the active one
 
     errors.init_app(app)
     app.register_blueprint(api)

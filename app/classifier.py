@@ -1,4 +1,4 @@
-"""``ClassifierFactory`` trains the model; ``ClassifierRepo`` stores it signed and serves it from memory."""
+"""``ClassifierFactory`` trains the model; ``write_signed`` / ``read_signed`` store it signed and verify it."""
 import hashlib
 import hmac
 import json
@@ -7,7 +7,6 @@ import os
 import pickle
 import secrets
 import tempfile
-import threading
 import time
 from datetime import datetime, timezone
 from pathlib import Path
@@ -165,73 +164,3 @@ def read_signed(path, key):
             f"{path} was trained on features of preprocessing version {metadata.get('features_version', 1)}, "
             f"this is version {FEATURES_VERSION}. {REBUILD_HINT}")
     return pickle.loads(payload), metadata
-
-
-class ClassifierRepo:
-    """Gets and updates the stored model. Loaded once, kept in memory, reloaded when the file changes.
-
-    The file is stat-ed at most every ``reload_interval`` seconds: requests never read it.
-    """
-
-    def __init__(self, path, key, reload_interval=2.0):
-        self.path = Path(path)
-        self.key = key
-        self.reload_interval = reload_interval
-        self._lock = threading.Lock()
-        self._model = None
-        self._metadata = None
-        self._stamp = None
-        self._checked_at = float("-inf")
-
-    def _file_stamp(self):
-        try:
-            stat = os.stat(self.path)
-        except FileNotFoundError:
-            return None
-        return (stat.st_ino, stat.st_size, stat.st_mtime_ns)
-
-    def _refresh(self):
-        """Load the file if it changed since the last load."""
-        now = time.monotonic()
-        if self._model is not None and now - self._checked_at < self.reload_interval:
-            return
-        with self._lock:
-            self._checked_at = now
-            stamp = self._file_stamp()
-            if self._model is not None and stamp == self._stamp:
-                return
-            try:
-                model, metadata = read_signed(self.path, self.key)
-            except (ModelUnavailableError, ModelIntegrityError):
-                if self._model is None:
-                    raise
-                log.exception("Keeping the model in memory: the stored file cannot be used")
-                self._stamp = stamp
-                return
-            self._model, self._metadata, self._stamp = model, metadata, stamp
-            log.info("Loaded model from %s (%s)", self.path, metadata.get("created"))
-
-    def get(self):
-        """The current ``DigitClassifier``; raises ModelUnavailableError / ModelIntegrityError."""
-        self._refresh()
-        return self._model
-
-    @property
-    def metadata(self):
-        """Metadata of the model in memory (loading it if needed), or None when there is none."""
-        try:
-            self._refresh()
-        except (ModelUnavailableError, ModelIntegrityError):
-            return None
-        return self._metadata
-
-    def is_loaded(self):
-        return self._model is not None
-
-    def update(self, model, metadata):
-        """Store a new model atomically and serve it from now on."""
-        write_signed(self.path, model, metadata, self.key)
-        with self._lock:
-            self._model, self._metadata = model, metadata
-            self._stamp = self._file_stamp()
-            self._checked_at = time.monotonic()

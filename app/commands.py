@@ -31,7 +31,7 @@ def train_version(with_feedback=False, variants=None):
     version = training_jobs.start(database, factory, current_app.config["TRAINING_TIMEOUT"])
     with tqdm(total=100, desc=f"Training version {version}", unit="%", file=sys.stderr,
               bar_format="{desc}: {percentage:3.0f}%|{bar}| {elapsed}") as bar:
-        metadata = training_jobs.train(database, current_app.extensions["model_registry"], factory, version,
+        metadata = training_jobs.train(database, current_app.extensions["classifier_repo"], factory, version,
                                        with_feedback, progress=lambda f: bar.update(round(100 * f) - bar.n))
     with database.Session() as session:
         versions.activate(session, version)
@@ -95,7 +95,7 @@ def model_path():
     if version is None:
         print("error: no model version is active. Train one with `python manage.py train`.", file=sys.stderr)
         return 1
-    print(current_app.extensions["model_registry"].path(version))
+    print(current_app.extensions["classifier_repo"].path(version))
     return 0
 
 

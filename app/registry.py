@@ -30,8 +30,8 @@ class Loaded:
     metadata: dict
 
 
-class ModelRegistry:
-    """Stores model versions and serves the active one; a drop-in for ``ClassifierRepo.get``/``metadata``."""
+class ClassifierRepo:
+    """Gets and updates the model: stores signed versions under MODELS_DIR, serves the active one from memory."""
 
     def __init__(self, database, models_dir, key, reload_interval=2.0):
         self.database = database
@@ -133,10 +133,10 @@ class ModelRegistry:
 
 
 def init_app(app):
-    """The app's registry, also under the name ``classifier_repo`` that the prediction routes use."""
-    registry = ModelRegistry(app.extensions["database"], app.config["MODELS_DIR"], resolve_signing_key(app.config),
-                             reload_interval=app.config["MODEL_RELOAD_INTERVAL"])
-    app.extensions["model_registry"] = app.extensions["classifier_repo"] = registry
+    """The app's ``ClassifierRepo``, as ``app.extensions["classifier_repo"]``."""
+    registry = ClassifierRepo(app.extensions["database"], app.config["MODELS_DIR"], resolve_signing_key(app.config),
+                              reload_interval=app.config["MODEL_RELOAD_INTERVAL"])
+    app.extensions["classifier_repo"] = registry
     app.extensions.setdefault("classifier_factory", ClassifierFactory)  # what POST /api/models trains with
     registry.adopt(app.config["CLASSIFIER_STORAGE"])
     try:

@@ -75,7 +75,7 @@ def train(database, registry, factory, version, include_feedback=True, progress=
 
 def start_in_background(app, include_feedback=True):
     """Open a new version and train it in a thread of this process -> the version number."""
-    database, registry = app.extensions["database"], app.extensions["model_registry"]
+    database, registry = app.extensions["database"], app.extensions["classifier_repo"]
     factory = app.extensions["classifier_factory"]()
     version = start(database, factory, app.config["TRAINING_TIMEOUT"])
 

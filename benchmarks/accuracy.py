@@ -10,7 +10,6 @@ import statistics
 import time
 
 import numpy as np
-from PIL import Image
 from sklearn.neighbors import KNeighborsClassifier
 
 from app import preprocessing as pp
@@ -113,7 +112,7 @@ def main():
     print(f"\nLatency, one PNG -> features -> kNN ({LATENCY_CALLS} calls): p50 {p50:.2f} ms, p99 {p99:.2f} ms")
     print(f"Model: {metadata['training_samples']} samples {metadata['samples']}, params {metadata['params']}, "
           f"grouped CV {metadata['cv_accuracy']:.4f}")
-    path = app.extensions["model_registry"].path(loaded.version)
+    path = app.extensions["classifier_repo"].path(loaded.version)
     print(f"kNN fit + grouped CV: {metadata.get('training_seconds', 'not recorded')} s (features are built before); "
           f"model file {path.stat().st_size / 1e6:.1f} MB")
 

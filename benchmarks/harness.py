@@ -11,7 +11,7 @@ def serving_app():
 
     Benchmarks send thousands of predictions; they must not end up in the user's database.
     """
-    registry = create_app().extensions["model_registry"]
+    registry = create_app().extensions["classifier_repo"]
     loaded = registry.current()
     settings = TestSettings(Path(tempfile.mkdtemp(prefix="digits-bench-")))
     settings.MODEL_SIGNING_KEY = registry.key.decode()

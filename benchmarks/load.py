@@ -158,7 +158,7 @@ def stored_model():
     """(path of the active stored model file, its signing key)."""
     from app import create_app
 
-    registry = create_app().extensions["model_registry"]
+    registry = create_app().extensions["classifier_repo"]
     return registry.path(registry.current().version), registry.key.decode()
 
 

@@ -1,6 +1,5 @@
 """The HTTP API: replies, reply forms, and every error status."""
 import base64
-import io
 
 import pytest
 from PIL import Image

@@ -32,7 +32,7 @@ def batch(client, images):
 @pytest.fixture
 def model_calls(app, monkeypatch):
     """Every call to the served model's ``predict``, as the number of rows it got."""
-    model = app.extensions["model_registry"].current().model
+    model = app.extensions["classifier_repo"].current().model
     calls = []
     original = model.predict
 

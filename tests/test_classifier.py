@@ -1,4 +1,7 @@
-"""ClassifierFactory, DigitClassifier and ClassifierRepo: training, signing, atomic update, reload."""
+"""ClassifierFactory, DigitClassifier and signed model files: training, signing, atomic update.
+
+Serving the stored model (kept in memory, reloads, damaged files) is tested in test_registry.py.
+"""
 import os
 import pickle
 
@@ -6,8 +9,8 @@ import numpy as np
 import pytest
 
 from app import classifier as clf
-from app.classifier import ClassifierRepo, read_signed, write_signed
-from app.exceptions import ModelIntegrityError, ModelUnavailableError
+from app.classifier import read_signed, write_signed
+from app.exceptions import ModelIntegrityError
 from app.training import load_base_digits
 
 KEY = b"test-signing-key"
@@ -80,11 +83,6 @@ def test_model_trained_on_other_features_is_refused(trained, tmp_path):
         read_signed(path, KEY)
 
 
-def test_missing_file_is_unavailable(tmp_path):
-    with pytest.raises(ModelUnavailableError, match="manage.py train"):
-        ClassifierRepo(tmp_path / "none.pkl", KEY).get()
-
-
 def test_update_is_atomic_and_leaves_no_temp_files(trained, tmp_path, monkeypatch):
     path = tmp_path / "m.pkl"
     write_signed(path, *trained, key=KEY)
@@ -98,37 +96,6 @@ def test_update_is_atomic_and_leaves_no_temp_files(trained, tmp_path, monkeypatc
         write_signed(path, trained[0], dict(trained[1], cv_accuracy=0.5), key=KEY)
     assert path.read_bytes() == before
     assert os.listdir(tmp_path) == ["m.pkl"]
-
-
-def test_model_is_kept_in_memory(trained, tmp_path, monkeypatch):
-    path = tmp_path / "m.pkl"
-    write_signed(path, *trained, key=KEY)
-    repo = ClassifierRepo(path, KEY, reload_interval=3600)
-    first = repo.get()
-    reads = []
-    monkeypatch.setattr(clf, "read_signed", lambda *a: reads.append(a))
-    monkeypatch.setattr(clf.os, "stat", lambda *a: reads.append(a))
-    for _ in range(100):
-        assert repo.get() is first
-    assert reads == []
-
-
-def test_reloads_when_the_stored_file_changes(trained, tmp_path):
-    path = tmp_path / "m.pkl"
-    write_signed(path, *trained, key=KEY)
-    serving = ClassifierRepo(path, KEY, reload_interval=0)
-    assert serving.metadata["cv_accuracy"] == trained[1]["cv_accuracy"]
-    ClassifierRepo(path, KEY).update(trained[0], dict(trained[1], cv_accuracy=0.1234))
-    assert serving.metadata["cv_accuracy"] == 0.1234
-
-
-def test_bad_new_file_keeps_the_good_model(trained, tmp_path):
-    path = tmp_path / "m.pkl"
-    write_signed(path, *trained, key=KEY)
-    serving = ClassifierRepo(path, KEY, reload_interval=0)
-    model = serving.get()
-    path.write_bytes(b"garbage")
-    assert serving.get() is model
 
 
 def test_signing_key_is_created_once(tmp_path):

@@ -30,7 +30,7 @@ def test_train_with_feedback_shows_progress_and_activates(context, capsys):
     give_feedback(context, [1, 7])
     version, metadata = commands.train_version(with_feedback=True)
     assert version == 2 and metadata["samples"]["feedback"] == 2
-    assert context.extensions["model_registry"].current().version == 2
+    assert context.extensions["classifier_repo"].current().version == 2
     progress = capsys.readouterr().err
     assert "Training version 2:" in progress and "100%" in progress
 
@@ -47,14 +47,14 @@ def test_models_list_and_activate(context, capsys):
     assert lines[0].startswith("* v2") and "ready" in lines[0]
     assert lines[1].startswith("  v1") and "cv 9" in lines[1]
     assert commands.activate(1) == 0 and "Version 1 is active" in capsys.readouterr().out
-    assert context.extensions["model_registry"].current().version == 1
+    assert context.extensions["classifier_repo"].current().version == 1
     assert commands.activate(7) == 1 and "no model version 7" in capsys.readouterr().err
 
 
 def test_models_path_prints_the_active_file(context, capsys):
     assert commands.model_path() == 0
     path = capsys.readouterr().out.strip()
-    assert path.endswith("v1.pkl") and context.extensions["model_registry"].load(1)
+    assert path.endswith("v1.pkl") and context.extensions["classifier_repo"].load(1)
     commands.train_version()
     assert commands.model_path() == 0 and capsys.readouterr().out.strip().endswith("v2.pkl")
 

@@ -23,7 +23,7 @@ def test_clean_digit_is_not_flagged(client, strokes, digit):
 
 def test_neighbors_are_the_k_nearest_that_voted(client, app):
     body = predict(client, draw_strokes(SEVEN))
-    model = app.extensions["model_registry"].get()
+    model = app.extensions["classifier_repo"].get()
     neighbors = body["neighbors"]
     assert len(neighbors) == model.n_neighbors
     distances = [n["distance"] for n in neighbors]

@@ -152,7 +152,7 @@ def post(url, body):
 
 def stored_predictions(app, count):
     """``count`` predictions inserted directly (the endpoint's own cost is not what these tests measure)."""
-    model = app.extensions["model_registry"].get()
+    model = app.extensions["classifier_repo"].get()
     features = np.full((8, 8), 8, np.uint8)
     prediction = model.predict_one(features)
     with app.extensions["database"].Session() as session:

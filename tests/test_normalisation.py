@@ -5,7 +5,7 @@ from PIL import Image
 from scipy import ndimage
 
 from app import preprocessing as pp
-from tests.drawing import ONE, SEVEN, draw_strokes
+from tests.drawing import SEVEN, draw_strokes
 
 
 def bar(rows, cols, top, left, height, width):

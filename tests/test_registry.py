@@ -1,4 +1,4 @@
-"""ModelRegistry: adopting the old single model file, and every worker switching to the active version."""
+"""ClassifierRepo: adopting the old single model file, and every worker switching to the active version."""
 import pytest
 
 from app import create_app, registry as registry_module, versions
@@ -11,7 +11,7 @@ pytestmark = BOTH_DATABASES
 
 
 def registry_of(app):
-    return app.extensions["model_registry"]
+    return app.extensions["classifier_repo"]
 
 
 def add_ready_version(app, model, metadata):

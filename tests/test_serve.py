@@ -157,5 +157,5 @@ class TestGunicornApplication:
             first, second = server.load(), server.load()
             assert {pool["num_threads"] for pool in threadpool_info()} == {1}  # one OpenMP/BLAS thread
         assert first is not second
-        repos = [app.extensions["model_registry"] for app in (first, second)]
+        repos = [app.extensions["classifier_repo"] for app in (first, second)]
         assert repos[0] is not repos[1] and all(repo.is_loaded() for repo in repos)

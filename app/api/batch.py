@@ -38,7 +38,7 @@ def features_or_error(image, max_side):
 def predict_batch():
     """Classify every image of the batch with one vectorised model call; a bad image fails only its slot."""
     images = images_field(json_body(), current_app.config["MAX_BATCH_SIZE"])
-    active = current_app.extensions["model_registry"].current()  # 503 before any image is decoded
+    active = current_app.extensions["classifier_repo"].current()  # 503 before any image is decoded
     max_side = current_app.config["MAX_IMAGE_SIDE"]
     slots = [features_or_error(image, max_side) for image in images]
     good = [slot for slot in slots if isinstance(slot, np.ndarray)]

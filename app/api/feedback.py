@@ -45,7 +45,7 @@ def prediction_id_of(body, session):
                        'Send "prediction_id" (from /api/predict) or "image" (a PNG data URI) with the label.')
     image = decode_payload(image_field(body))
     features = features_from_bytes(image, current_app.config["MAX_IMAGE_SIDE"])
-    active = current_app.extensions["model_registry"].current()
+    active = current_app.extensions["classifier_repo"].current()
     return insert_prediction(session, image, features, active.model.predict_one(features), active.version)
 
 

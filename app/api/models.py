@@ -47,5 +47,5 @@ def train_model():
 def activate_model(version):
     """Serve ``version`` from now on, in every worker (rollback = activating an older one)."""
     row = versions.activate(db.session(), version)
-    current_app.extensions["model_registry"].expire()
+    current_app.extensions["classifier_repo"].expire()
     return model_json(row, version)

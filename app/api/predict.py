@@ -31,7 +31,7 @@ def predict():
     """Classify one drawing and store it (one INSERT), so feedback can refer to it."""
     image = request_image()
     features = features_from_bytes(image, current_app.config["MAX_IMAGE_SIDE"])
-    active = current_app.extensions["model_registry"].current()
+    active = current_app.extensions["classifier_repo"].current()
     prediction = active.model.predict_one(features)
     prediction_id = insert_prediction(db.session(), image, features, prediction, active.version)
     db.session().commit()
