@@ -1,13 +1,13 @@
 """POST /api/feedback: the right digit for a prediction (or for a new image), kept to learn from."""
-from flask import current_app
 from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError
 
 from .. import db
 from ..errors import ApiError
-from ..preprocessing import decode_payload, features_from_bytes
-from ..records import Feedback, Prediction, insert_prediction, utcnow
+from ..preprocessing import decode_payload
+from ..records import Feedback, Prediction, utcnow
 from . import api
+from .predict import classify_and_store
 from .requests import image_field, json_body
 
 MAX_ID = 2**63 - 1  # larger ids cannot be stored, so they are unknown without asking the database
@@ -28,7 +28,7 @@ def unknown_prediction(prediction_id):
                     'or send the drawing itself as "image".')
 
 
-def prediction_id_of(body, session):
+def prediction_id_of(body):
     """The prediction the feedback is about: the body's ``prediction_id``, or a new one for its ``image``."""
     if "prediction_id" in body and "image" in body:
         raise ApiError(400, "invalid_body", 'Send either "prediction_id" or "image" with the label, not both.')
@@ -43,10 +43,7 @@ def prediction_id_of(body, session):
     if "image" not in body:
         raise ApiError(400, "missing_prediction",
                        'Send "prediction_id" (from /api/predict) or "image" (a PNG data URI) with the label.')
-    image = decode_payload(image_field(body))
-    features = features_from_bytes(image, current_app.config["MAX_IMAGE_SIDE"])
-    active = current_app.extensions["classifier_repo"].current()
-    return insert_prediction(session, image, features, active.model.predict_one(features), active.version)
+    return classify_and_store(decode_payload(image_field(body)))[0]
 
 
 @api.post("/feedback")
@@ -55,7 +52,7 @@ def feedback():
     body = json_body()
     label = label_field(body)
     session = db.session()
-    prediction_id = prediction_id_of(body, session)
+    prediction_id = prediction_id_of(body)
     statement = insert(Feedback).returning(Feedback.id)
     try:
         feedback_id = session.execute(statement, {"prediction_id": prediction_id, "label": label,

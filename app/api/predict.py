@@ -26,15 +26,20 @@ def wants_text():
     return best == "text/plain"
 
 
-@api.post("/predict")
-def predict():
-    """Classify one drawing and store it (one INSERT), so feedback can refer to it."""
-    image = request_image()
+def classify_and_store(image):
+    """Image bytes -> (prediction_id, prediction, features, model version), stored (one INSERT, not committed)."""
     features = features_from_bytes(image, current_app.config["MAX_IMAGE_SIDE"])
     active = current_app.extensions["classifier_repo"].current()
     prediction = active.model.predict_one(features)
     prediction_id = insert_prediction(db.session(), image, features, prediction, active.version)
+    return prediction_id, prediction, features, active.version
+
+
+@api.post("/predict")
+def predict():
+    """Classify one drawing and store it, so feedback can refer to it."""
+    prediction_id, prediction, features, version = classify_and_store(request_image())
     db.session().commit()
     if wants_text():
         return str(prediction.digit), 200, {"Content-Type": "text/plain; charset=utf-8"}
-    return dict(prediction_json(prediction, features), prediction_id=prediction_id, model_version=active.version)
+    return dict(prediction_json(prediction, features), prediction_id=prediction_id, model_version=version)
