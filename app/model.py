@@ -80,10 +80,9 @@ class DigitClassifier:
         votes = np.zeros((len(features), N_CLASSES))
         np.add.at(votes, (np.arange(len(features))[:, None], self.labels[indices]), weights)
         probabilities = votes / votes.sum(axis=1, keepdims=True)
-        threshold = getattr(self, "far_threshold", None)  # models stored before it existed have none
         return [
-            Prediction(int(probabilities[i].argmax()), probabilities[i],
-                       self.neighbors(indices[i], distances[i]), judge(probabilities[i], distances[i], threshold))
+            Prediction(int(probabilities[i].argmax()), probabilities[i], self.neighbors(indices[i], distances[i]),
+                       judge(probabilities[i], distances[i], self.far_threshold))
             for i in range(len(features))
         ]
 
