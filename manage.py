@@ -95,8 +95,8 @@ def predict(files):
 @manager.option("--port", dest="port", type=int, help="port (default: PORT)")
 @manager.option("--host", dest="host", help="address to bind (default: HOST)")
 def serve(host=None, port=None, workers=None, threads=None):
-    """Serve under gunicorn; each worker builds the app and loads the model once, after the fork."""
-    DigitsServer(Settings, gunicorn_options(Settings, host, port, workers, threads)).run()
+    """Serve under gunicorn: the app (and its model) is built once, then the workers fork from it."""
+    DigitsServer(current_app._get_current_object(), gunicorn_options(Settings, host, port, workers, threads)).run()
 
 
 if __name__ == "__main__":

@@ -1,14 +1,12 @@
 """manage.py commands for the database, model versions and feedback: ``db``, ``models``, ``feedback``, training."""
 import sys
 
-from alembic import command as alembic
 from flask import current_app
 from flask_script_ng import Command, Manager
 from tqdm import tqdm
 
 from . import training_jobs, versions
 from .export import export as export_feedback
-from .classifier import ClassifierFactory
 from .errors import ApiError
 
 db = Manager(usage="Database schema (Alembic migrations; the app also upgrades at start-up)")
@@ -26,6 +24,8 @@ def _percent(value):
 
 def train_version(with_feedback=False, variants=None):
     """Train a new version in the foreground with a progress bar, then activate it -> (version, metadata)."""
+    from .classifier import ClassifierFactory  # training code: imported by the commands that train
+
     factory = ClassifierFactory() if variants is None else ClassifierFactory(n_variants=variants)
     database = _database()
     version = training_jobs.start(database, factory, current_app.config["TRAINING_TIMEOUT"])
@@ -41,6 +41,8 @@ def train_version(with_feedback=False, variants=None):
 @db.option("--sql", dest="sql", action="store_true", help="print the SQL instead of running it")
 def upgrade(sql=False):
     """Migrate the database to the latest schema and print its revision."""
+    from alembic import command as alembic
+
     database = _database()
     if sql:
         alembic.upgrade(database.alembic_config(), "head", sql=True)
@@ -53,6 +55,8 @@ def upgrade(sql=False):
 @db.option("message", metavar="MESSAGE", help="what the migration does")
 def revision(message):
     """Write a new migration from the difference between app/records.py and the database (autogenerate)."""
+    from alembic import command as alembic
+
     with _database().engine.begin() as connection:
         alembic.revision(_database().alembic_config(connection), message=message, autogenerate=True)
     return 0

@@ -4,12 +4,8 @@ import logging
 from contextlib import contextmanager
 from pathlib import Path
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
 from flask import current_app, g
-from sqlalchemy import create_engine, event, text
+from sqlalchemy import create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.orm import sessionmaker
@@ -21,6 +17,9 @@ log = logging.getLogger(__name__)
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
 SQLITE_BUSY_TIMEOUT = 30.0  # seconds a writer waits for another process's write to finish
 PG_SCHEMA_LOCK = 60_2026  # pg_advisory_lock key held while one process migrates
+# The newest revision in migrations/versions (tests hold it equal to Alembic's head). Checking it with
+# one SELECT lets start-up skip importing Alembic (~0.5 s) when the schema is already current.
+SCHEMA_HEAD = "0001"
 
 
 def _sqlite_pragmas(connection, _record):
@@ -68,6 +67,8 @@ class Database:
 
     def alembic_config(self, connection=None):
         """Alembic's configuration for this database; ``connection`` is the one migrations run on."""
+        from alembic.config import Config
+
         config = Config()
         config.set_main_option("script_location", str(MIGRATIONS))
         config.set_main_option("sqlalchemy.url", self.url.render_as_string(hide_password=False).replace("%", "%%"))
@@ -77,16 +78,23 @@ class Database:
     def upgrade(self, revision="head"):
         """Migrate the schema to ``revision`` (Alembic), safe when several workers start at once."""
         with self.schema_lock(), self.engine.begin() as connection:
-            config = self.alembic_config(connection)
-            head = ScriptDirectory.from_config(config).get_current_head()
-            if revision == "head" and MigrationContext.configure(connection).get_current_revision() == head:
+            if revision == "head" and current_revision(connection) == SCHEMA_HEAD:
                 return  # the usual case at start-up: nothing to do, nothing to log
-            command.upgrade(config, revision)
+            from alembic import command
+
+            command.upgrade(self.alembic_config(connection), revision)
 
     def revision(self):
         """The schema's current Alembic revision, or None before the first migration."""
         with self.engine.connect() as connection:
-            return MigrationContext.configure(connection).get_current_revision()
+            return current_revision(connection)
+
+
+def current_revision(connection):
+    """The revision Alembic recorded in ``alembic_version``, or None before the first migration."""
+    if not inspect(connection).has_table("alembic_version"):
+        return None
+    return connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
 
 
 def session():

@@ -25,6 +25,7 @@ MAX_VALUE = 16
 # A pixel is ink when it differs from the background by more than this share of full contrast.
 INK_THRESHOLD = 0.15
 PAD_RATIO = 0.15
+_VISIBLE = [0] * 128 + [255] * 128  # alpha lookup table: a pixel is visible when more than half opaque
 
 _DATA_URI = re.compile(r"^data:(?P<mime>[\w/+.-]*)(?P<params>(;[\w=.+-]+)*?)(;base64)?,", re.IGNORECASE)
 
@@ -100,8 +101,8 @@ def background_luma(rgba):
     low, high = alpha.getextrema()
     if low > 127 or high <= 127:  # fully opaque or fully transparent: nothing to decide
         return 1.0
-    visible = alpha.point(lambda value: 255 if value > 127 else 0)
-    ink_luma = sum(ImageStat.Stat(rgba.convert("RGB"), mask=visible).mean) / (3 * 255)
+    visible = alpha.point(_VISIBLE)
+    ink_luma = sum(ImageStat.Stat(rgba, mask=visible).mean[:3]) / (3 * 255)
     return 0.0 if ink_luma > 0.5 else 1.0
 
 

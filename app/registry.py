@@ -13,7 +13,7 @@ from pathlib import Path
 from sqlalchemy.exc import SQLAlchemyError
 
 from . import versions
-from .classifier import ClassifierFactory, read_signed, resolve_signing_key, write_signed
+from .model_file import read_signed, resolve_signing_key, write_signed
 from .exceptions import ModelIntegrityError, ModelUnavailableError
 
 log = logging.getLogger(__name__)
@@ -137,7 +137,6 @@ def init_app(app):
     registry = ClassifierRepo(app.extensions["database"], app.config["MODELS_DIR"], resolve_signing_key(app.config),
                               reload_interval=app.config["MODEL_RELOAD_INTERVAL"])
     app.extensions["classifier_repo"] = registry
-    app.extensions.setdefault("classifier_factory", ClassifierFactory)  # what POST /api/models trains with
     registry.adopt(app.config["CLASSIFIER_STORAGE"])
     try:
         registry.current()  # load once at start-up, so the first request does not pay for it

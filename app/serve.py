@@ -1,10 +1,13 @@
 """Production serving: gunicorn's documented custom application (``BaseApplication``).
 
-The master process only binds the socket and supervises. ``load`` runs in each worker after the
-fork (``preload_app`` stays off), so every worker builds its own app with ``create_app`` and loads
-the model once, into its own memory; nothing half-initialised is shared across the fork.
+The app is built once, in the master, before the workers fork (``preload_app``): imports, the schema
+check and the model load happen once instead of once per worker, and the workers share the model's
+memory copy-on-write. After the fork each worker drops the database connections it inherited (they
+belong to the master) and limits its own OpenMP/BLAS threads; from then on it checks the active model
+version by itself, so activating a version still reaches every worker without a restart.
 """
 from gunicorn.app.base import BaseApplication
+from threadpoolctl import threadpool_limits
 
 
 def gunicorn_options(settings, host=None, port=None, workers=None, threads=None):
@@ -14,7 +17,7 @@ def gunicorn_options(settings, host=None, port=None, workers=None, threads=None)
         "workers": workers or settings.WORKERS,
         "threads": threads or settings.THREADS,
         "worker_class": "gthread",
-        "preload_app": False,
+        "preload_app": True,
         "timeout": 30,
         "graceful_timeout": 10,
         "accesslog": None,
@@ -23,11 +26,17 @@ def gunicorn_options(settings, host=None, port=None, workers=None, threads=None)
     }
 
 
-class DigitsServer(BaseApplication):
-    """Gunicorn running ``create_app(settings)`` in each worker."""
+def after_fork(app):
+    """In a new worker: forget the master's pooled database connections, one OpenMP/BLAS thread."""
+    app.extensions["database"].engine.dispose(close=False)  # SQLAlchemy's recipe for forked processes
+    threadpool_limits(limits=1)
 
-    def __init__(self, settings, options):
-        self.settings = settings
+
+class DigitsServer(BaseApplication):
+    """Gunicorn serving an app built (and its model loaded) before the workers fork."""
+
+    def __init__(self, app, options):
+        self.application = app
         self.options = options
         super().__init__()
 
@@ -35,9 +44,8 @@ class DigitsServer(BaseApplication):
         """Copy our options into gunicorn's config (no command line or config file is read)."""
         for key, value in self.options.items():
             self.cfg.set(key, value)
+        self.cfg.set("post_fork", lambda _server, _worker: after_fork(self.application))
 
     def load(self):
-        """Build the app; called in each worker after the fork."""
-        from app import create_app
-
-        return create_app(self.settings)  # which also limits OpenMP/BLAS to one thread per process
+        """The WSGI app: the one already built, whose model is loaded."""
+        return self.application

@@ -10,7 +10,6 @@ from sqlalchemy import select
 
 from . import versions
 from .records import Feedback, Prediction
-from .training import build_training_set
 
 log = logging.getLogger(__name__)
 
@@ -44,6 +43,7 @@ def start(database, factory, timeout):
 
 def train(database, registry, factory, version, include_feedback=True, progress=None):
     """Train ``version`` (its row says training), store its file, mark it ready -> metadata; failed on error."""
+    from .training import build_training_set  # scikit-learn's datasets and model selection: training only
 
     def report(fraction):
         with database.Session() as session:
@@ -73,10 +73,17 @@ def train(database, registry, factory, version, include_feedback=True, progress=
         raise
 
 
+def default_factory():
+    """The shipped ``ClassifierFactory``, imported on first use: serving never loads the training code."""
+    from .classifier import ClassifierFactory
+
+    return ClassifierFactory()
+
+
 def start_in_background(app, include_feedback=True):
     """Open a new version and train it in a thread of this process -> the version number."""
     database, registry = app.extensions["database"], app.extensions["classifier_repo"]
-    factory = app.extensions["classifier_factory"]()
+    factory = app.extensions.get("classifier_factory", default_factory)()
     version = start(database, factory, app.config["TRAINING_TIMEOUT"])
 
     def run():

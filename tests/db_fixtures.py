@@ -5,8 +5,9 @@ import threading
 import numpy as np
 import pytest
 
-from app import create_app, db, training_jobs
-from app.classifier import ClassifierFactory, write_signed
+from app import create_app, db, training
+from app.classifier import ClassifierFactory
+from app.model_file import write_signed
 from app.training import TrainingSet, add_feedback, load_base_digits
 
 ADMIN_TOKEN = "test-admin-token"
@@ -60,7 +61,7 @@ def quick_app(settings, quick_trained, monkeypatch):
     """
     settings.ADMIN_TOKEN = ADMIN_TOKEN
     write_signed(settings.CLASSIFIER_STORAGE, *quick_trained, key=settings.MODEL_SIGNING_KEY.encode())
-    monkeypatch.setattr(training_jobs, "build_training_set", quick_training_set)
+    monkeypatch.setattr(training, "build_training_set", quick_training_set)
     app = create_app(settings)
     app.extensions["classifier_factory"] = functools.partial(ClassifierFactory, cv_folds=2)
     yield app

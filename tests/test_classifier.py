@@ -8,8 +8,8 @@ import pickle
 import numpy as np
 import pytest
 
-from app import classifier as clf
-from app.classifier import read_signed, write_signed
+from app import model_file as clf
+from app.model_file import read_signed, write_signed
 from app.exceptions import ModelIntegrityError
 from app.training import load_base_digits
 
@@ -32,6 +32,28 @@ def test_probabilities_match_scikit_learn(trained):
     assert np.allclose([p.probabilities for p in predictions], expected)
     assert [p.digit for p in predictions] == model.knn.predict(sample).tolist()
     assert all(len(p.neighbors) == model.n_neighbors for p in predictions)
+
+
+def test_search_finds_the_same_neighbours_as_scikit_learn(trained):
+    model, _ = trained
+    inputs, _ = load_base_digits()
+    rng = np.random.default_rng(1)
+    queries = np.clip(inputs[:300].astype(int) + rng.integers(-3, 4, (300, 64)), 0, 16).astype(np.float32)
+    distances, indices = model.kneighbors(queries)
+    expected_distances, expected_indices = model.knn.kneighbors(queries)
+    assert np.array_equal(distances, expected_distances)  # integer features: the float32 search is exact
+    assert np.all(np.diff(distances, axis=1) >= 0)
+    same = indices == expected_indices
+    assert same.mean() > 0.95  # the rest are ties at equal distance, picked in another order
+
+
+def test_pickled_model_keeps_no_derived_search_arrays(trained):
+    model, _ = trained
+    blob = pickle.dumps(model)
+    copy = pickle.loads(blob)
+    assert "_points" not in model.__getstate__()
+    sample = load_base_digits()[0][:20]
+    assert [p.digit for p in copy.predict(sample)] == [p.digit for p in model.predict(sample)]
 
 
 def test_signed_round_trip(trained, tmp_path):

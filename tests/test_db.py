@@ -7,7 +7,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import inspect, text
 
 from app import create_app
-from app.db import Database
+from app.db import SCHEMA_HEAD, Database
 from tests.test_api import error_of
 
 TABLES = {"active_model", "alembic_version", "feedback", "model_versions", "predictions"}
@@ -34,6 +34,22 @@ def test_upgrade_creates_the_schema_and_is_idempotent(empty_url):
     assert set(inspect(database.engine).get_table_names()) == TABLES
     with database.engine.connect() as connection:
         assert connection.execute(text("SELECT id, version FROM active_model")).all() == [(1, None)]
+
+
+def test_start_up_check_knows_the_newest_migration(tmp_path):
+    """SCHEMA_HEAD (checked at start-up without Alembic) names Alembic's head: bump it with each migration."""
+    assert SCHEMA_HEAD == head(Database(f"sqlite:///{tmp_path / 'app.db'}"))
+
+
+def test_upgrade_runs_the_migrations_when_the_schema_is_behind(empty_url):
+    database = Database(empty_url)
+    database.upgrade()
+    with database.engine.begin() as connection:
+        command.downgrade(database.alembic_config(connection), "base")
+    assert database.revision() is None
+    database.upgrade()
+    assert database.revision() == SCHEMA_HEAD
+    assert set(inspect(database.engine).get_table_names()) == TABLES
 
 
 def test_migrations_match_the_models(empty_url):

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 from sqlalchemy import update
 
-from app import training_jobs
+from app import training
 from app.records import ModelVersion, utcnow
 from tests.db_fixtures import ADMIN, ADMIN_TOKEN, BOTH_DATABASES, quick_training_set
 from tests.drawing import data_uri, draw_strokes
@@ -54,7 +54,7 @@ class Gate:
 @pytest.fixture
 def gate(monkeypatch):
     gate = Gate()
-    monkeypatch.setattr(training_jobs, "build_training_set", gate.training_set)
+    monkeypatch.setattr(training, "build_training_set", gate.training_set)
     yield gate
     gate.open()
 
@@ -168,12 +168,12 @@ class TestVersions:
         def broken(*args, **kwargs):
             raise MemoryError("out of memory while building the training set")
 
-        monkeypatch.setattr(training_jobs, "build_training_set", broken)
+        monkeypatch.setattr(training, "build_training_set", broken)
         model = train(quick_client)
         assert model["status"] == "failed" and "out of memory" in model["error"]
         response = quick_client.post("/api/models/2/activate", headers=ADMIN)
         assert response.status_code == 409 and error_of(response) == "model_not_ready"
-        monkeypatch.setattr(training_jobs, "build_training_set", quick_training_set)
+        monkeypatch.setattr(training, "build_training_set", quick_training_set)
         assert train(quick_client)["version"] == 3  # a failed run does not block the next
 
     def test_a_training_run_whose_process_died_shows_failed_and_does_not_block(self, quick_app, quick_client, gate):

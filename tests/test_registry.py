@@ -2,7 +2,7 @@
 import pytest
 
 from app import create_app, registry as registry_module, versions
-from app.classifier import read_signed, write_signed
+from app.model_file import read_signed, write_signed
 from app.exceptions import ModelIntegrityError, ModelUnavailableError
 from tests.db_fixtures import ADMIN, BOTH_DATABASES
 from tests.test_api import seven_uri

@@ -1,4 +1,4 @@
-"""`manage.py serve`: gunicorn workers that build the app after the fork, readiness, reload, concurrency."""
+"""`manage.py serve`: gunicorn workers forked from a preloaded app, readiness, reload, concurrency."""
 import http.client
 import json
 import os
@@ -146,16 +146,21 @@ class TestGunicornApplication:
     def test_default_workers_is_one_per_core(self):
         assert Settings.WORKERS == (int(os.environ["WORKERS"]) if os.environ.get("WORKERS") else os.cpu_count())
 
-    def test_each_worker_builds_its_own_app_after_the_fork(self, settings, model_file):
-        """No preloading: ``load`` (run in the worker) builds a fresh app whose model is already loaded."""
-        settings.CLASSIFIER_STORAGE.parent.mkdir(parents=True)
-        shutil.copy(model_file, settings.CLASSIFIER_STORAGE)
-        server = DigitsServer(settings, gunicorn_options(settings, port=free_port(), workers=2, threads=2))
-        assert server.cfg.preload_app is False
+    def test_the_app_is_built_once_before_the_fork(self, app):
+        """Preloaded: gunicorn serves the app it was given, model loaded, without building another."""
+        server = DigitsServer(app, gunicorn_options(Settings, port=free_port(), workers=2, threads=2))
+        assert server.cfg.preload_app is True
         assert server.cfg.workers == 2 and server.cfg.threads == 2
+        assert server.load() is app and app.extensions["classifier_repo"].is_loaded()
+
+    def test_a_forked_worker_drops_the_masters_connections_and_limits_threads(self, app):
+        database = app.extensions["database"]
+        with database.engine.connect():
+            pass
+        pool_before = database.engine.pool
+        server = DigitsServer(app, gunicorn_options(Settings, port=free_port()))
         with threadpool_limits(limits=None):  # puts this process's thread pools back afterwards
-            first, second = server.load(), server.load()
+            server.cfg.post_fork(None, None)
             assert {pool["num_threads"] for pool in threadpool_info()} == {1}  # one OpenMP/BLAS thread
-        assert first is not second
-        repos = [app.extensions["classifier_repo"] for app in (first, second)]
-        assert repos[0] is not repos[1] and all(repo.is_loaded() for repo in repos)
+        assert database.engine.pool is not pool_before
+        assert app.test_client().get("/api/ready").status_code == 200

@@ -3,7 +3,8 @@ import numpy as np
 import pytest
 
 from app import create_app
-from app.classifier import ClassifierFactory, write_signed
+from app.classifier import ClassifierFactory
+from app.model_file import write_signed
 from app.model import SOURCES
 from app.training import build_training_set, heldout_indices, load_base_digits, training_indices
 from benchmarks.canvas import png_data_uri, render_set
