@@ -1,6 +1,9 @@
 import { lineWidthFor, strokeCommands } from './geometry.js';
 
 export const INK = '#1b1f24';
+// Side in pixels of the PNG sent to the API. The server brings every drawing down to 8x8, so a
+// bigger export (a high-DPI backing store is 2-3x this) only costs upload and decoding time.
+export const EXPORT_SIZE = 280;
 
 /** Repaint every stroke on a transparent canvas (what the server expects from an export). */
 export function paintStrokes(ctx, strokes, size) {
@@ -22,4 +25,16 @@ export function paintStrokes(ctx, strokes, size) {
       ctx.stroke();
     }
   }
+}
+
+/**
+ * The strokes as a PNG data URI of `size` x `size` pixels, repainted on a canvas of that size: the
+ * same picture whatever the screen's pixel density, like the one on screen.
+ */
+export function exportPng(strokes, size = EXPORT_SIZE) {
+  const canvas = document.createElement('canvas');
+  canvas.width = size;
+  canvas.height = size;
+  paintStrokes(canvas.getContext('2d'), strokes, size);
+  return canvas.toDataURL('image/png');
 }

@@ -143,3 +143,21 @@ test('a server error shows a message and the page keeps working', async ({ page 
   await expect(page.getByRole('alert')).toHaveCount(0);
   await expect(answerOf(page)).toBeVisible();
 });
+
+test.describe('on a high-density screen', () => {
+  test.use({ deviceScaleFactor: 2 });
+
+  test('the page posts a 280x280 PNG, not the 2x backing store, and still reads the digit', async ({ page }) => {
+    const posted = page.waitForRequest((request) => request.url().endsWith('/api/predict'));
+    await drawWithMouse(page, seven());
+    const { image } = (await posted).postDataJSON();
+    const size = await page.evaluate(async (uri) => {
+      const bitmap = await createImageBitmap(await (await fetch(uri)).blob());
+      return [bitmap.width, bitmap.height];
+    }, image);
+    expect(size).toEqual([280, 280]);
+    const backingStore = await canvasOf(page).evaluate((canvas) => canvas.width);
+    expect(backingStore).toBeGreaterThan(280);
+    await expectDigit(page, 7);
+  });
+});

@@ -1,12 +1,13 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { appendPoint, backingStoreSize, startsStroke, toUnitPoint } from '../geometry.js';
-import { paintStrokes } from '../paint.js';
+import { exportPng, paintStrokes } from '../paint.js';
 
 /**
  * Canvas drawing with Pointer Events (mouse, pen, touch). Strokes are kept as
  * data (arrays of unit points) and the canvas is repainted from them, so undo
- * and resizes redraw exactly. `onChange({ reason, empty, canvas })` fires after
- * the canvas is painted: reason is 'move' while drawing, then 'end', 'undo' or 'clear'.
+ * and resizes redraw exactly. `onChange({ reason, empty, canvas, toDataURL })` fires after
+ * the canvas is painted: reason is 'move' while drawing, then 'end', 'undo' or 'clear';
+ * `toDataURL()` exports the drawing as it is when called, at paint.js's EXPORT_SIZE.
  */
 export function useDrawing({ onChange } = {}) {
   const canvasRef = useRef(null);
@@ -19,21 +20,27 @@ export function useDrawing({ onChange } = {}) {
     onChangeRef.current = onChange;
   });
 
+  const allStrokes = useCallback(
+    () => (active.current ? [...committed.current, active.current.points] : committed.current),
+    [],
+  );
+
   const paint = useCallback(() => {
     const canvas = canvasRef.current;
     const ctx = canvas?.getContext('2d');
     if (!ctx) return;
-    const all = active.current ? [...committed.current, active.current.points] : committed.current;
-    paintStrokes(ctx, all, canvas.width);
-  }, []);
+    paintStrokes(ctx, allStrokes(), canvas.width);
+  }, [allStrokes]);
+
+  const toDataURL = useCallback(() => exportPng(allStrokes()), [allStrokes]);
 
   const changed = useCallback(
     (reason) => {
       paint();
       const empty = committed.current.length === 0 && !active.current;
-      onChangeRef.current?.({ reason, empty, canvas: canvasRef.current });
+      onChangeRef.current?.({ reason, empty, canvas: canvasRef.current, toDataURL });
     },
-    [paint],
+    [paint, toDataURL],
   );
 
   const commit = useCallback((next) => {

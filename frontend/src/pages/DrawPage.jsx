@@ -16,11 +16,11 @@ export function DrawPage() {
   const { show, reset } = prediction;
 
   const drawing = useDrawing({
-    onChange: ({ reason, empty, canvas }) => {
+    onChange: ({ reason, empty, toDataURL }) => {
       setUpload(null);
       setUploadError(null);
       if (empty) reset();
-      else show(() => canvas.toDataURL('image/png'), { now: reason !== 'move' });
+      else show(toDataURL, { now: reason !== 'move' });
     },
   });
   const { clear, undo } = drawing;
