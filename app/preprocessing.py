@@ -11,7 +11,7 @@ import struct
 import warnings
 
 import numpy as np
-from PIL import Image, ImageOps, ImageStat
+from PIL import Image, ImageOps
 from scipy import ndimage
 from skimage.morphology import skeletonize
 
@@ -26,6 +26,7 @@ MAX_VALUE = 16
 INK_THRESHOLD = 0.15
 PAD_RATIO = 0.15
 _VISIBLE = [0] * 128 + [255] * 128  # alpha lookup table: a pixel is visible when more than half opaque
+_LEVELS = np.arange(256)
 
 _DATA_URI = re.compile(r"^data:(?P<mime>[\w/+.-]*)(?P<params>(;[\w=.+-]+)*?)(;base64)?,", re.IGNORECASE)
 
@@ -101,8 +102,8 @@ def background_luma(rgba):
     low, high = alpha.getextrema()
     if low > 127 or high <= 127:  # fully opaque or fully transparent: nothing to decide
         return 1.0
-    visible = alpha.point(_VISIBLE)
-    ink_luma = sum(ImageStat.Stat(rgba, mask=visible).mean[:3]) / (3 * 255)
+    counts = np.asarray(rgba.histogram(mask=alpha.point(_VISIBLE)), dtype=np.int64).reshape(4, 256)[:3]
+    ink_luma = (counts @ _LEVELS).sum() / (3 * 255 * counts[0].sum())  # mean of R, G, B over visible pixels
     return 0.0 if ink_luma > 0.5 else 1.0
 
 
