@@ -112,7 +112,8 @@ def main():
     print(f"\nLatency, one PNG -> features -> kNN ({LATENCY_CALLS} calls): p50 {p50:.2f} ms, p99 {p99:.2f} ms")
     print(f"Model: {metadata['training_samples']} samples {metadata['samples']}, params {metadata['params']}, "
           f"grouped CV {metadata['cv_accuracy']:.4f}")
-    path = app.extensions["classifier_repo"].path(loaded.version)
+    served = app.extensions["classifier_repo"]
+    path = served.path(served.current().version)  # the throwaway copy of the stored model file
     print(f"kNN fit + grouped CV: {metadata.get('training_seconds', 'not recorded')} s (features are built before); "
           f"model file {path.stat().st_size / 1e6:.1f} MB")
 
