@@ -20,7 +20,7 @@ class ClassifierFactory:
     (canvas renderings and grouped CV); see benchmarks/README.md.
     """
 
-    def __init__(self, n_neighbors=3, weights="distance", cv_folds=5, n_variants=VARIANTS):
+    def __init__(self, n_neighbors=5, weights="distance", cv_folds=5, n_variants=VARIANTS):
         self.params = {"n_neighbors": n_neighbors, "weights": weights}
         self.cv_folds = cv_folds
         self.n_variants = n_variants

@@ -3,12 +3,17 @@
 Every load_digits sample is redrawn as a 32x32 bitmap (optdigits' own resolution) and sent through
 the same normalisation a drawing goes through (``preprocessing.normalised_features``), so training
 and requests are compared in one feature space. Variants are the same digits bent the ways people
-bend them: rotated, slanted, squeezed, heavier or lighter, elastically distorted.
+bend them: rotated, slanted, squeezed, heavier or lighter, elastically distorted, and redrawn along
+their centre-line with a round pen of random width, the way a canvas drawing is made.
 """
+import os
 from dataclasses import dataclass
 
 import numpy as np
+from joblib import Parallel, delayed
+from PIL import Image
 from scipy import ndimage
+from skimage.morphology import skeletonize
 from sklearn.datasets import load_digits
 from sklearn.model_selection import train_test_split
 
@@ -17,10 +22,16 @@ from .model import SOURCES
 
 HELDOUT_SHARE = 0.2
 HELDOUT_SEED = 4  # fixed: the held-out digits must never change between training and benchmark
-VARIANTS = 4  # synthetic variants per load_digits sample (chosen on the validation split)
+VARIANTS = 12  # synthetic variants per load_digits sample (chosen on the validation split)
+# Kinds of the variants of a sample, in turn: "distort" bends the redrawn bitmap, "pen" redraws the
+# digit's centre-line with a round pen, as a person draws it on a canvas (12 variants: 2 + 10).
+VARIANT_KINDS = ("distort", "pen", "pen", "pen", "pen", "pen")
 VARIANT_SEED = 0
 UPSAMPLE = 4  # 8x8 -> 32x32: optdigits' bitmap resolution
 MARGIN = 12  # room around a redrawn digit so rotations and distortions stay inside
+PEN_UPSAMPLE = 8  # 8x8 -> 64x64 for the pen variants: the normalisation's working resolution
+PEN_WIDTH = (0.06, 0.2)  # pen width of a pen variant, as a share of the digit's height
+CENTRE_THRESHOLDS = np.arange(0.3, 0.76, 0.05)  # candidate ink levels for a centre-line
 
 
 @dataclass
@@ -104,15 +115,103 @@ def variant(bitmap, rng):
     return stroke_distort(elastic_distort(affine_distort(bitmap, rng), rng), rng)
 
 
+def smooth_upsample(features, upsample=PEN_UPSAMPLE, margin=MARGIN * PEN_UPSAMPLE // UPSAMPLE):
+    """8x8 block counts -> ink levels 0..1 at ``upsample`` x the resolution (bicubic), with a margin."""
+    grid = np.pad(np.asarray(features, dtype=np.float32).reshape(pp.GRID, pp.GRID) / pp.MAX_VALUE, 1)
+    size = (pp.GRID + 2) * upsample
+    image = np.asarray(Image.fromarray(grid).resize((size, size), Image.Resampling.BICUBIC))
+    return np.pad(np.clip(image[upsample:-upsample, upsample:-upsample], 0, 1), margin)
+
+
+def holes(mask, min_area=8):
+    """Number of background regions of at least ``min_area`` pixels the mask encloses."""
+    labels = ndimage.label(~np.pad(mask, 1))[0]
+    areas = np.bincount(labels.ravel())[2:]  # label 1 is the outside: the padding touches it
+    return int((areas >= min_area).sum())
+
+
+def centre_level(image, thresholds=CENTRE_THRESHOLDS, min_hole_area=8):
+    """The ink level whose shape is the digit's pen path.
+
+    Of the levels that neither break the shape into more pieces nor shorten it by more than 10%
+    compared with the lowest, the one that opens the most loops: a heavy 8x8 8 or 9 keeps its loops,
+    as the person who wrote it drew them. Ties take the lowest level.
+    """
+    eight = np.ones((3, 3))
+    base = image > thresholds[0]
+    pieces, rows = ndimage.label(base, eight)[1], base.any(axis=1).sum()
+    best, best_holes = thresholds[0], holes(base, min_hole_area)
+    for threshold in thresholds[1:]:
+        shape = image > threshold
+        if ndimage.label(shape, eight)[1] > pieces or shape.any(axis=1).sum() < 0.9 * rows:
+            continue
+        if holes(shape, min_hole_area) > best_holes:
+            best, best_holes = threshold, holes(shape, min_hole_area)
+    return best
+
+
+def crop_around(image, pad, level=0.05):
+    """The part of the image around its ink (above ``level``), with ``pad`` pixels of room."""
+    rows, cols = np.flatnonzero((image > level).any(axis=1)), np.flatnonzero((image > level).any(axis=0))
+    if not rows.size:
+        return image
+    return np.pad(image[rows[0]:rows[-1] + 1, cols[0]:cols[-1] + 1], pad)
+
+
+def pen_variant(features, rng, width=None, level=None):
+    """The digit bent (rotation, slant, aspect, elastic) and redrawn along its centre-line with a round
+    pen of random width, as on a canvas -> float bitmap at the normalisation's working resolution.
+
+    ``level``: the digit's ``centre_level`` (computed here when not given; it does not depend on rng).
+    """
+    scale = PEN_UPSAMPLE / UPSAMPLE
+    image = smooth_upsample(features)
+    if level is None:
+        level = centre_level(image)
+    image = crop_around(affine_distort(image, rng), pad=int(4 * scale))
+    image = elastic_distort(image, rng, alpha=2.5 * scale, sigma=4.0 * scale)
+    skeleton = skeletonize(image > level)
+    if not skeleton.any():
+        return redraw(features)
+    height = np.ptp(np.flatnonzero(skeleton.any(axis=1))) + 1
+    radius = rng.uniform(*(width or PEN_WIDTH)) * height / 2
+    return (ndimage.distance_transform_edt(~np.pad(skeleton, int(radius) + 2)) <= radius).astype(np.float32)
+
+
+def sample_variants(features, kinds, rng, width=None):
+    """Variants of one load_digits sample, one per entry of ``kinds`` ("distort" or "pen")."""
+    level = centre_level(smooth_upsample(features)) if "pen" in kinds else None
+    return [pen_variant(features, rng, width, level) if kind == "pen" else variant(redraw(features), rng)
+            for kind in kinds]
+
+
 def bitmap_features(bitmap):
     """A float bitmap -> 8x8 features through the drawings' own normalisation."""
     return pp.normalised_features(pp.crop_to_ink(bitmap, 0.5))
 
 
-def synthetic_samples(inputs, n_variants, seed=VARIANT_SEED):
-    """``n_variants`` normalised variants of every input, in input order (variants of a sample adjacent)."""
-    rng = np.random.default_rng(seed)
-    features = [bitmap_features(variant(redraw(sample), rng)) for sample in inputs for _ in range(n_variants)]
+def variant_features(inputs, seeds, kinds, width, normalise):
+    """Features of the variants of ``inputs``, each sample drawing from its own seed (one worker's share)."""
+    return [normalise(pp.crop_to_ink(bitmap, 0.5)) for sample, seed in zip(inputs, seeds)
+            for bitmap in sample_variants(sample, kinds, np.random.default_rng(seed), width)]
+
+
+def synthetic_samples(inputs, n_variants, seed=VARIANT_SEED, n_jobs=None):
+    """``n_variants`` normalised variants of every input, in input order (variants of a sample adjacent).
+
+    Built on every core (``n_jobs``: joblib's convention, default all). Each sample has its own random
+    stream, spawned from ``seed``, so the result does not depend on how the work is split. The pen
+    width, variant kinds and normalisation are read here and passed on, so they reach the workers.
+    """
+    if not n_variants or not len(inputs):
+        return np.zeros((0, pp.GRID * pp.GRID), dtype=np.uint8)
+    kinds = [VARIANT_KINDS[i % len(VARIANT_KINDS)] for i in range(n_variants)]
+    seeds = np.random.SeedSequence(seed).spawn(len(inputs))
+    n_jobs = n_jobs or os.cpu_count() or 1
+    shares = np.array_split(np.arange(len(inputs)), n_jobs)
+    work = (delayed(variant_features)(inputs[share], [seeds[i] for i in share], kinds, PEN_WIDTH,
+                                      pp.normalised_features) for share in shares if len(share))
+    features = [f for part in Parallel(n_jobs=n_jobs)(work) for f in part]
     return np.asarray(features, dtype=np.uint8).reshape(len(features), pp.GRID * pp.GRID)
 
 

@@ -9,42 +9,25 @@ import io
 
 import numpy as np
 from PIL import Image, ImageDraw
-from scipy import ndimage
 from skimage.morphology import skeletonize
+
+from app.training import centre_level
 
 SUPERSAMPLE = 4
 INKS = ((0, 0, 0), (0x22, 0x22, 0x22), (20, 30, 120))
 NEIGHBOURS = ((0, 1), (1, -1), (1, 0), (1, 1))  # each 8-connected pair once
 
 
-def holes(shape, min_area=12):
-    """Number of background regions the shape encloses (at least ``min_area`` pixels)."""
-    labels, count = ndimage.label(~shape)
-    areas = np.bincount(labels.ravel())[1:]
-    outside = labels[0, 0]
-    return sum(1 for i, area in enumerate(areas, 1) if i != outside and area >= min_area)
-
-
-def centreline(features, upsample=8, thresholds=np.arange(0.3, 0.76, 0.05)):
+def centreline(features, upsample=8):
     """8x8 block counts -> boolean skeleton image of the digit's pen path.
 
-    Bicubic upsampling, then the threshold that opens the most loops (heavy 6, 8, 9s) without
-    breaking the shape into more pieces than the lowest threshold gives; ties take the lowest.
+    Bicubic upsampling, then the ink level that opens the most loops (heavy 6, 8, 9s) without breaking
+    the shape (``app.training.centre_level``, which the pen variants of the training set use too).
     """
     grid = np.pad(np.asarray(features, dtype=np.float32).reshape(8, 8) / 16, 1)
     size = 10 * upsample
     image = np.asarray(Image.fromarray(grid).resize((size, size), Image.Resampling.BICUBIC))
-    eight = np.ones((3, 3))
-    base = image > thresholds[0]
-    pieces, rows = ndimage.label(base, eight)[1], base.any(axis=1).sum()
-    best, best_holes = base, holes(base)
-    for threshold in thresholds[1:]:
-        shape = image > threshold
-        if ndimage.label(shape, eight)[1] > pieces or shape.any(axis=1).sum() < 0.9 * rows:
-            continue
-        if holes(shape) > best_holes:
-            best, best_holes = shape, holes(shape)
-    return skeletonize(best)
+    return skeletonize(image > centre_level(image, min_hole_area=12))
 
 
 def skeleton_segments(skeleton):

@@ -5,6 +5,7 @@ trained on the rest are scored on canvas renderings of the validation digits and
 The held-out test digits (``app.training.heldout_indices``) are never touched here.
 """
 import itertools
+import sys
 import time
 
 import numpy as np
@@ -47,6 +48,21 @@ def split():
     return np.sort(fit), np.sort(validation)
 
 
+def validation_drawings(renderings=3, hand_renderings=4):
+    """(fit indices, canvas drawings of the validation digits, their labels, hand-drawn set, its labels)."""
+    fit, validation = split()
+    inputs, labels = training.load_base_digits()
+    drawings, draw_labels = render_set(inputs[validation], labels[validation], renderings=renderings, seed=11)
+    hand, hand_labels = render_handdrawn(renderings=hand_renderings, seed=11)
+    print(f"fit {len(fit)} digits, validation {len(drawings)} canvas drawings, {len(hand)} hand-drawn", flush=True)
+    return fit, drawings, draw_labels, hand, hand_labels
+
+
+def features_of(images):
+    """(n, 64) features of drawings through the current ``normalised_features``."""
+    return np.asarray([pp.features_from_image(image).ravel() for image in images])
+
+
 def take_variants(training_set, n_originals, have, want):
     """Keep the originals and the first ``want`` of every ``have`` variants per original."""
     keep = np.arange(n_originals).tolist()
@@ -68,8 +84,7 @@ def evaluate(name, settings, fit, drawings, draw_labels, hand, hand_labels, n_va
     started = time.perf_counter()
     train_set = training.build_training_set(n_variants=n_variants, indices=fit)
     build = time.perf_counter() - started
-    tests = np.asarray([pp.features_from_image(image).ravel() for image in drawings])
-    hands = np.asarray([pp.features_from_image(image).ravel() for image in hand])
+    tests, hands = features_of(drawings), features_of(hand)
     for want, k, weights in grid:
         inputs, labels, groups = take_variants(train_set, len(fit), n_variants, want)
         canvas = score(inputs, labels, tests, draw_labels, k, weights)
@@ -78,13 +93,130 @@ def evaluate(name, settings, fit, drawings, draw_labels, hand, hand_labels, n_va
               f"hand={handdrawn:.3f} (build {build:.0f}s)", flush=True)
 
 
-def main():
+def variant_pool(fit, kind, count, seed=training.VARIANT_SEED):
+    """Features of ``count`` variants of one kind per fit digit, shape (digits, count, 64)."""
+    kinds, training.VARIANT_KINDS = training.VARIANT_KINDS, (kind,)
+    try:
+        pool = training.synthetic_samples(training.load_base_digits()[0][fit], count, seed)
+    finally:
+        training.VARIANT_KINDS = kinds
+    return pool.reshape(len(fit), count, -1)
+
+
+def mixed_set(originals, labels, pools, counts):
+    """Originals plus the first ``counts[kind]`` variants of each kind per digit."""
+    parts, part_labels = [originals], [labels]
+    for kind, n in counts.items():
+        if n:
+            parts.append(pools[kind][:, :n].reshape(-1, originals.shape[1]))
+            part_labels.append(np.repeat(labels, n))
+    return np.vstack(parts), np.concatenate(part_labels)
+
+
+VARIANT_MIXES = [{"distort": d, "pen": p} for d, p in
+                 [(4, 0), (0, 8), (0, 12), (4, 8), (2, 10)]]
+PEN_WIDTHS = [(0.03, 0.12), (0.1, 0.3)]  # besides training.PEN_WIDTH
+
+
+def report(name, knn, tests, draw_labels, hands, hand_labels, samples):
+    answers = knn.predict(tests)
+    per = [np.mean(answers[draw_labels == d] == d) for d in range(10)]
+    hand_answers = knn.predict(hands)
+    wrong = ", ".join(f"{t}->{a}" for t, a in zip(hand_labels, hand_answers) if t != a)
+    print(f"{name}: canvas={np.mean(answers == draw_labels):.3f} hand={np.mean(hand_answers == hand_labels):.3f} "
+          f"samples={samples} per digit " + " ".join(f"{p:.2f}" for p in per) + f" | hand errors: {wrong}",
+          flush=True)
+
+
+def variants_main(renderings=3):
+    """Variant kinds, counts and pen widths (``python -m benchmarks.tune variants``)."""
+    fit, drawings, draw_labels, hand, hand_labels = validation_drawings(renderings)
+    fit_labels = training.load_base_digits()[1][fit]
+    tests, hands = features_of(drawings), features_of(hand)
+    originals = training.base_set(fit, 0).inputs
+    pools = {}
+    for kind, size in (("distort", 4), ("pen", 12)):
+        started = time.perf_counter()
+        pools[kind] = variant_pool(fit, kind, size)
+        print(f"{kind} pool: {time.perf_counter() - started:.0f} s", flush=True)
+    for counts in VARIANT_MIXES:
+        train_inputs, train_labels = mixed_set(originals, fit_labels, pools, counts)
+        for k in (3, 5):
+            knn = KNeighborsClassifier(n_neighbors=k, weights="distance").fit(train_inputs, train_labels)
+            report(f"distort={counts['distort']} pen={counts['pen']} k={k}", knn, tests, draw_labels, hands,
+                   hand_labels, len(train_labels))
+    default_width = training.PEN_WIDTH
+    for width in PEN_WIDTHS if "widths" in sys.argv else []:
+        training.PEN_WIDTH = width
+        try:
+            pool = variant_pool(fit, "pen", 8)
+        finally:
+            training.PEN_WIDTH = default_width
+        train_inputs, train_labels = mixed_set(originals, fit_labels, {"pen": pool}, {"pen": 8})
+        for k in (3, 5):
+            knn = KNeighborsClassifier(n_neighbors=k, weights="distance").fit(train_inputs, train_labels)
+            report(f"pen=8 width {width} k={k}", knn, tests, draw_labels, hands, hand_labels, len(train_labels))
+
+
+NORMALISATIONS = {  # "keep half of each loop's inner radius when thickening" was tried too: see README
+    "default": {},
+    "stroke 5": {"stroke": 5.0},
+}
+
+
+def normalisation_main(renderings=3, n_pen=8):
+    """Normalisation settings with pen variants (``python -m benchmarks.tune normalisation``)."""
     original = pp.normalised_features
-    fit, validation = split()
-    inputs, labels = training.load_base_digits()
-    drawings, draw_labels = render_set(inputs[validation], labels[validation], renderings=2, seed=11)
-    hand, hand_labels = render_handdrawn(renderings=2, seed=11)
-    print(f"fit {len(fit)} digits, validation {len(drawings)} canvas drawings, {len(hand)} hand-drawn")
+    fit, drawings, draw_labels, hand, hand_labels = validation_drawings(renderings)
+    fit_labels = training.load_base_digits()[1][fit]
+    try:
+        for name, settings in NORMALISATIONS.items():
+            pp.normalised_features = pipeline(**settings)
+            tests, hands = features_of(drawings), features_of(hand)
+            originals = training.base_set(fit, 0).inputs
+            pool = variant_pool(fit, "pen", n_pen)
+            for n in (0, n_pen):
+                train_inputs, train_labels = mixed_set(originals, fit_labels, {"pen": pool}, {"pen": n})
+                for k in (3, 5):
+                    knn = KNeighborsClassifier(n_neighbors=k, weights="distance").fit(train_inputs, train_labels)
+                    report(f"{name}, pen={n} k={k}", knn, tests, draw_labels, hands, hand_labels, len(train_labels))
+    finally:
+        pp.normalised_features = original
+
+
+SEED_CONFIGS = {  # (variant kinds in turn, variants per digit)
+    "distort x4 (before)": (("distort",), 4),
+    "pen x12": (("pen",), 12),
+    "distort x2 + pen x10": (("distort", "pen", "pen", "pen", "pen", "pen"), 12),
+}
+
+
+def seeds_main(renderings=3, seeds=(1, 2)):
+    """The leading configurations through ``build_training_set`` with other variant seeds
+    (``python -m benchmarks.tune seeds``): how much of a difference is the draw of the variants."""
+    fit, drawings, draw_labels, hand, hand_labels = validation_drawings(renderings)
+    tests, hands = features_of(drawings), features_of(hand)
+    kinds = training.VARIANT_KINDS
+    try:
+        for name, (training.VARIANT_KINDS, count) in SEED_CONFIGS.items():
+            for seed in seeds:
+                built = training.base_set(fit, count, seed)
+                for k in (3, 5):
+                    knn = KNeighborsClassifier(n_neighbors=k, weights="distance").fit(built.inputs, built.labels)
+                    report(f"{name} seed {seed} k={k}", knn, tests, draw_labels, hands, hand_labels, len(built.labels))
+    finally:
+        training.VARIANT_KINDS = kinds
+
+
+def main():
+    if sys.argv[1:] == ["seeds"]:
+        return seeds_main()
+    if sys.argv[1:] == ["variants"]:
+        return variants_main()
+    if sys.argv[1:] == ["normalisation"]:
+        return normalisation_main()
+    original = pp.normalised_features
+    fit, drawings, draw_labels, hand, hand_labels = validation_drawings(renderings=2, hand_renderings=2)
     for name, settings in CONFIGS.items():
         evaluate(name, settings, fit, drawings, draw_labels, hand, hand_labels, 5, [(5, 3, "distance")])
     pp.normalised_features = original

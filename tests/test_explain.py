@@ -55,10 +55,11 @@ def test_letter_is_flagged(client, letter):
     assert body["uncertain"] is True and body["reason"] == FAR
 
 
-def test_batch_replies_are_explained_too(client):
+def test_batch_replies_are_explained_too(client, app):
     images = [data_uri(draw_strokes(SEVEN)), data_uri(render_strokes(glyph("K"), np.random.default_rng(5)))]
     slots = client.post("/api/predict/batch", json={"images": images}).get_json()["predictions"]
-    assert slots[0]["uncertain"] is False and len(slots[0]["neighbors"]) == 3
+    n_neighbors = app.extensions["classifier_repo"].get().n_neighbors
+    assert slots[0]["uncertain"] is False and len(slots[0]["neighbors"]) == n_neighbors
     assert slots[1]["uncertain"] is True
 
 

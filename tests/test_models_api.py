@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import update
 
 from app import training
+from app.classifier import ClassifierFactory
 from app.records import ModelVersion, utcnow
 from tests.db_fixtures import ADMIN, ADMIN_TOKEN, BOTH_DATABASES, quick_training_set
 from tests.drawing import data_uri, draw_strokes
@@ -100,7 +101,7 @@ class TestVersions:
         assert model["version"] == 1 and model["status"] == "ready" and model["active"] is True
         assert model["progress"] == 1.0 and model["error"] is None
         assert model["created"].endswith("Z") and model["cv_accuracy"] > 0.9
-        assert model["params"] == {"n_neighbors": 3, "weights": "distance"}
+        assert model["params"] == ClassifierFactory().params == {"n_neighbors": 5, "weights": "distance"}
         assert list(model["samples"]) == ["load_digits", "synthetic", "feedback"]
 
     def test_one_version(self, quick_client):

@@ -3,9 +3,11 @@ import numpy as np
 import pytest
 
 from app import create_app
+from app import training
 from app.classifier import ClassifierFactory
 from app.model_file import write_signed
 from app.model import SOURCES
+from app.preprocessing import stroke_width
 from app.training import build_training_set, heldout_indices, load_base_digits, training_indices
 from benchmarks.canvas import png_data_uri, render_set
 
@@ -58,3 +60,53 @@ def test_canvas_drawings_of_heldout_digits_are_read_through_the_api(settings):
     answers = [client.post("/api/predict", json={"image": png_data_uri(image)}).get_json()["digit"]
                for image in images]
     assert np.mean(np.asarray(answers) == truth) >= 0.85
+
+
+def heavy_eight():
+    """load_digits #96: an 8 whose 8x8 blocks run together (no loop at the lowest ink level)."""
+    inputs, labels = load_base_digits()
+    assert labels[96] == 8
+    return inputs[96]
+
+
+def test_centre_level_opens_the_loops_of_a_heavy_eight():
+    image = training.smooth_upsample(heavy_eight())
+    assert training.holes(image > training.CENTRE_THRESHOLDS[0]) == 0
+    assert training.holes(image > training.centre_level(image)) == 2
+
+
+def test_pen_variant_redraws_the_centre_line_with_a_round_pen():
+    rng = np.random.default_rng(0)
+    for _ in range(5):
+        bitmap = training.pen_variant(heavy_eight(), rng) > 0.5
+        assert training.holes(bitmap) == 2  # both loops survive the bending and the pen
+        height = np.ptp(np.flatnonzero(bitmap.any(axis=1)))
+        width = stroke_width(bitmap)[0]
+        low, high = training.PEN_WIDTH
+        assert 0.5 * low * height < width < 1.5 * high * height + 2
+
+
+def test_variant_kinds_take_turns_and_are_seeded(monkeypatch):
+    monkeypatch.setattr(training, "VARIANT_KINDS", ("distort", "pen"))
+    inputs = load_base_digits()[0][training_indices()[:3]]
+    first = training.synthetic_samples(inputs, 4, seed=5)
+    assert first.shape == (12, 64) and first.dtype == np.uint8 and first.max() <= 16
+    assert (first == training.synthetic_samples(inputs, 4, seed=5)).all()
+    assert not (first == training.synthetic_samples(inputs, 4, seed=6)).all()
+    kinds = []
+    monkeypatch.setattr(training, "pen_variant", lambda *a, **k: kinds.append("pen") or training.redraw(a[0]))
+    monkeypatch.setattr(training, "variant", lambda bitmap, rng: kinds.append("distort") or bitmap)
+    training.synthetic_samples(inputs[:1], 4, n_jobs=1)  # in this process, where the spies are
+    assert kinds == ["distort", "pen", "distort", "pen"]
+
+
+def test_variants_do_not_depend_on_how_the_work_is_split():
+    inputs = load_base_digits()[0][training_indices()[:5]]
+    one = training.synthetic_samples(inputs, 3, seed=2, n_jobs=1)
+    assert (one == training.synthetic_samples(inputs, 3, seed=2, n_jobs=2)).all()
+
+
+def test_no_variants_is_an_empty_set():
+    assert training.synthetic_samples(load_base_digits()[0][:3], 0).shape == (0, 64)
+    built = training.build_training_set(n_variants=0, indices=np.arange(10))
+    assert len(built.labels) == 10 and set(built.counts().values()) == {10, 0}
