@@ -7,6 +7,7 @@ The held-out test digits (``app.training.heldout_indices``) are never touched he
 import itertools
 import sys
 import time
+from pathlib import Path
 
 import numpy as np
 from sklearn.model_selection import GroupKFold, cross_val_score, train_test_split
@@ -14,8 +15,11 @@ from sklearn.neighbors import KNeighborsClassifier
 
 from app import preprocessing as pp
 from app import training
+from app.classifier import ClassifierFactory
+from app.uncertainty import far_threshold, judge
 from benchmarks.canvas import render_set
 from benchmarks.handdrawn import render_handdrawn
+from benchmarks.nondigits import KINDS, render_nondigits
 
 CONFIGS = {
     "default": {},
@@ -208,7 +212,37 @@ def seeds_main(renderings=3, seeds=(1, 2)):
         training.VARIANT_KINDS = kinds
 
 
+FAR_PERCENTILES = (97, 98, 98.5, 99, 99.5, 99.7)
+
+
+def far_main(renderings=2, per_kind=40):
+    """The "far from the training data" percentile (``python -m benchmarks.tune far``): share of validation
+    digits and of non-digits (another seed than bench-uncertainty's) flagged at each percentile."""
+    fit, drawings, truth, _, _ = validation_drawings(renderings)
+    others, kinds = render_nondigits(per_kind=per_kind, seed=99)
+    factory = ClassifierFactory()
+    built = training.build_training_set(indices=fit)
+    _, scores = factory.cross_validate(built)
+    model = factory.fit(built.inputs, built.labels, built.sources)
+    digit_answers, other_answers = model.predict(features_of(drawings)), model.predict(features_of(others))
+    seven = model.predict_one(pp.features_from_bytes(Path("tests/data/seven.png").read_bytes()))
+    for percentile in FAR_PERCENTILES:
+        threshold = far_threshold(scores, percentile)
+
+        def flagged(answers):
+            return np.array([judge(a.probabilities, [n.distance for n in a.neighbors], threshold) is not None
+                             for a in answers])
+
+        others_flagged = flagged(other_answers)
+        per_kind_share = " ".join(f"{kind} {others_flagged[np.asarray(kinds) == kind].mean():.0%}" for kind in KINDS)
+        print(f"percentile {percentile}: threshold {threshold:.2f}, digits flagged {flagged(digit_answers).mean():.1%}, "
+              f"non-digits {others_flagged.mean():.1%} ({per_kind_share}), "
+              f"tests/data/seven.png {'flagged' if flagged([seven])[0] else 'not flagged'}", flush=True)
+
+
 def main():
+    if sys.argv[1:] == ["far"]:
+        return far_main()
     if sys.argv[1:] == ["seeds"]:
         return seeds_main()
     if sys.argv[1:] == ["variants"]:
