@@ -1,4 +1,5 @@
 """The fitted k-nearest-neighbours model together with the training samples it votes with."""
+import pickle
 from dataclasses import dataclass
 
 import numpy as np
@@ -55,12 +56,25 @@ class DigitClassifier:
     """
 
     def __init__(self, knn, inputs, labels, sources, far_threshold=None):
-        self.knn = knn
+        self._knn, self._knn_pickle = knn, None
+        self.n_neighbors = knn.n_neighbors
+        self.weights = knn.weights
         self.inputs = np.asarray(inputs, dtype=np.uint8).reshape(len(inputs), -1)
         self.labels = np.asarray(labels, dtype=np.int64)
         self.sources = np.asarray(sources, dtype=np.uint8)
         self.far_threshold = far_threshold
         self._index_samples()
+
+    @property
+    def knn(self):
+        """The fitted scikit-learn ``KNeighborsClassifier``, unpickled on first use.
+
+        Serving answers with ``kneighbors`` below and never needs it, so a server starts without
+        importing scikit-learn (over a second of its start-up); the CLI, tests and training use it.
+        """
+        if self._knn is None:
+            self._knn = pickle.loads(self._knn_pickle)
+        return self._knn
 
     def _index_samples(self):
         """The float32 samples and their squared norms the search reads (derived, so never pickled)."""
@@ -68,18 +82,16 @@ class DigitClassifier:
         self._norms = np.einsum("ij,ij->i", self._points, self._points)
 
     def __getstate__(self):
-        state = self.__dict__.copy()
-        state.pop("_points", None)
-        state.pop("_norms", None)
+        state = {name: value for name, value in self.__dict__.items() if name not in ("_points", "_norms", "_knn")}
+        state["_knn_pickle"] = self._knn_pickle or pickle.dumps(self._knn, protocol=pickle.HIGHEST_PROTOCOL)
         return state
 
     def __setstate__(self, state):
-        self.__dict__.update(state)
+        knn = state.pop("knn", None)  # files from before the estimator was pickled on its own
+        if knn is not None:
+            state.update(_knn_pickle=None, n_neighbors=knn.n_neighbors, weights=knn.weights)
+        self.__dict__.update(state, _knn=knn)
         self._index_samples()
-
-    @property
-    def n_neighbors(self):
-        return self.knn.n_neighbors
 
     def kneighbors(self, features):
         """(distances, indices) of the k nearest training samples to each row of ``features``, nearest first.
@@ -109,7 +121,7 @@ class DigitClassifier:
         """Features of shape (n, 8, 8) or (n, 64) -> list of ``Prediction``, from one neighbour search."""
         features = np.asarray(features, dtype=np.float32).reshape(len(features), -1)
         distances, indices = self.kneighbors(features)
-        weights = vote_weights(distances, self.knn.weights)
+        weights = vote_weights(distances, self.weights)
         votes = np.zeros((len(features), N_CLASSES))
         np.add.at(votes, (np.arange(len(features))[:, None], self.labels[indices]), weights)
         probabilities = votes / votes.sum(axis=1, keepdims=True)

@@ -10,14 +10,15 @@ import os
 import pickle
 import secrets
 import tempfile
+from importlib.metadata import version
 from pathlib import Path
-
-import sklearn
 
 from .exceptions import ModelIntegrityError, ModelUnavailableError
 from .preprocessing import FEATURES_VERSION
 
 MAGIC = b"DIGITS-MODEL 1\n"
+# Read from the installed package's metadata: importing scikit-learn would cost serving over a second.
+SKLEARN_VERSION = version("scikit-learn")
 REBUILD_HINT = "Rebuild it with `python manage.py train` (or `make model`)."
 
 
@@ -86,10 +87,10 @@ def read_signed(path, key):
         raise ModelIntegrityError(
             f"{path} failed its signature check: it was changed, truncated or signed with another key. "
             + REBUILD_HINT)
-    if metadata.get("sklearn_version") != sklearn.__version__:
+    if metadata.get("sklearn_version") != SKLEARN_VERSION:
         raise ModelIntegrityError(
             f"{path} was trained with scikit-learn {metadata.get('sklearn_version')}, "
-            f"this is {sklearn.__version__}. {REBUILD_HINT}")
+            f"this is {SKLEARN_VERSION}. {REBUILD_HINT}")
     if metadata.get("features_version", 1) != FEATURES_VERSION:
         raise ModelIntegrityError(
             f"{path} was trained on features of preprocessing version {metadata.get('features_version', 1)}, "

@@ -164,3 +164,31 @@ class TestGunicornApplication:
             assert {pool["num_threads"] for pool in threadpool_info()} == {1}  # one OpenMP/BLAS thread
         assert database.engine.pool is not pool_before
         assert app.test_client().get("/api/ready").status_code == 200
+
+
+SERVE_ONE_PREDICTION = """
+import sys
+from app import create_app
+reply = create_app().test_client().post("/api/predict", json={"image": sys.argv[1]})
+assert reply.status_code == 200, reply.get_json()
+print(reply.get_json()["digit"], "sklearn" in sys.modules, "alembic" in sys.modules)
+"""
+
+
+def test_serving_imports_neither_scikit_learn_nor_alembic(storage_with_model):
+    """Start-up time: the model's estimator is unpickled only on first use, and the schema check needs no Alembic."""
+    env = dict(os.environ, STORAGE_DIR=str(storage_with_model), MODEL_SIGNING_KEY="test-signing-key")
+    result = subprocess.run([sys.executable, "-c", SERVE_ONE_PREDICTION, DRAWINGS[0]], cwd=ROOT, env=env,
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["7", "False", "False"]
+
+
+@pytest.fixture
+def storage_with_model(tmp_path, model_file):
+    """A storage folder holding the session's model and an already migrated database."""
+    shutil.copy(model_file, tmp_path / "classifier.pkl")
+    env = dict(os.environ, STORAGE_DIR=str(tmp_path), MODEL_SIGNING_KEY="test-signing-key")
+    subprocess.run([sys.executable, "manage.py", "models", "list"], cwd=ROOT, env=env, check=True,
+                   capture_output=True, timeout=120)
+    return tmp_path
