@@ -46,13 +46,13 @@ test('a scribble is answered "not sure", still with its best guess, bars and clo
   await expect(page.getByTestId('uncertain')).toContainText('Not sure');
   await expect(page.getByTestId('prediction')).toHaveText(/^[0-9]$/);
   await expect(page.getByTestId('probabilities').getByRole('listitem')).toHaveCount(10);
-  await expect(page.getByTestId('neighbors').getByRole('img')).toHaveCount(3);
+  await expect(page.getByTestId('neighbors').getByRole('img')).toHaveCount(5); // k=5
 });
 
 test('a clear digit is not flagged', async ({ page }) => {
   await drawWithMouse(page, one());
   await expectDigit(page, 1);
-  await expect(page.getByTestId('neighbors').getByRole('img')).toHaveCount(3);
+  await expect(page.getByTestId('neighbors').getByRole('img')).toHaveCount(5); // k=5
   await expect(page.getByTestId('uncertain')).toHaveCount(0);
 });
 
