@@ -57,7 +57,7 @@ def test_predict_prints_digit_and_confidence(storage, tmp_path):
     assert result.returncode == 0, result.stderr
     lines = result.stdout.strip().splitlines()
     assert lines[0].startswith("tests/data/seven.png: 7 (") and lines[0].endswith("%)")
-    # the k=5 voters; with the pen variants the two nearest to this wide-barred 7 are 1s, outvoted by three 7s
+    # the k=5 voters, most of them 7s (this wide-barred 7 has had 1s among its nearest in some draws of the variants)
     assert lines[1].startswith("  closest training digits: ") and lines[1].count("distance") == 5
     assert lines[1].count("7 (") >= 3
     assert lines[2].startswith(f"{zero}: 0 (")
