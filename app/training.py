@@ -158,16 +158,21 @@ def crop_around(image, pad, level=0.05):
     return np.pad(image[rows[0]:rows[-1] + 1, cols[0]:cols[-1] + 1], pad)
 
 
-def pen_variant(features, rng, width=None, level=None):
+def pen_source(features):
+    """The digit at the pen variants' resolution and the ink level of its centre-line (no randomness)."""
+    image = smooth_upsample(features)
+    return image, centre_level(image)
+
+
+def pen_variant(features, rng, width=None, source=None):
     """The digit bent (rotation, slant, aspect, elastic) and redrawn along its centre-line with a round
     pen of random width, as on a canvas -> float bitmap at the normalisation's working resolution.
 
-    ``level``: the digit's ``centre_level`` (computed here when not given; it does not depend on rng).
+    ``source``: the digit's ``pen_source``, computed here when not given; a caller making several
+    variants of one digit computes it once.
     """
     scale = PEN_UPSAMPLE / UPSAMPLE
-    image = smooth_upsample(features)
-    if level is None:
-        level = centre_level(image)
+    image, level = source or pen_source(features)
     image = crop_around(affine_distort(image, rng), pad=int(4 * scale))
     image = elastic_distort(image, rng, alpha=2.5 * scale, sigma=4.0 * scale)
     skeleton = skeletonize(image > level)
@@ -180,19 +185,19 @@ def pen_variant(features, rng, width=None, level=None):
 
 def sample_variants(features, kinds, rng, width=None):
     """Variants of one load_digits sample, one per entry of ``kinds`` ("distort" or "pen")."""
-    level = centre_level(smooth_upsample(features)) if "pen" in kinds else None
-    return [pen_variant(features, rng, width, level) if kind == "pen" else variant(redraw(features), rng)
+    source = pen_source(features) if "pen" in kinds else None
+    return [pen_variant(features, rng, width, source) if kind == "pen" else variant(redraw(features), rng)
             for kind in kinds]
 
 
-def bitmap_features(bitmap):
-    """A float bitmap -> 8x8 features through the drawings' own normalisation."""
-    return pp.normalised_features(pp.crop_to_ink(bitmap, 0.5))
+def bitmap_features(bitmap, normalise=None):
+    """A float bitmap -> 8x8 features through the drawings' own normalisation (or ``normalise``)."""
+    return (normalise or pp.normalised_features)(pp.crop_to_ink(bitmap, 0.5))
 
 
 def variant_features(inputs, seeds, kinds, width, normalise):
     """Features of the variants of ``inputs``, each sample drawing from its own seed (one worker's share)."""
-    return [normalise(pp.crop_to_ink(bitmap, 0.5)) for sample, seed in zip(inputs, seeds)
+    return [bitmap_features(bitmap, normalise) for sample, seed in zip(inputs, seeds)
             for bitmap in sample_variants(sample, kinds, np.random.default_rng(seed), width)]
 
 
