@@ -5,7 +5,6 @@ sends each through POST /api/predict of an app serving the stored model (Flask t
 real code path), and prints accuracy overall and per digit beside the seed pipeline, the confusion
 matrix, a hand-drawn sanity set, single-image latency and the stored model's training time and size.
 """
-import io
 import statistics
 import time
 
@@ -14,9 +13,10 @@ from sklearn.neighbors import KNeighborsClassifier
 
 from app import preprocessing as pp
 from app.training import heldout_indices, load_base_digits
-from benchmarks.canvas import png_data_uri, render_set
+from benchmarks.canvas import render_set
 from benchmarks.harness import serving_app
 from benchmarks.handdrawn import render_handdrawn
+from tests.drawing import data_uri, png_bytes
 
 RENDERINGS = 3
 SEED = 2024
@@ -41,7 +41,7 @@ def api_predictions(client, images):
     """POST every image as a PNG data URI to /api/predict; the answered digits (-1 on an error)."""
     digits = []
     for image in images:
-        reply = client.post("/api/predict", json={"image": png_data_uri(image)})
+        reply = client.post("/api/predict", json={"image": data_uri(image)})
         digits.append(reply.get_json()["digit"] if reply.status_code == 200 else -1)
     return np.asarray(digits)
 
@@ -74,16 +74,10 @@ def print_confusion(matrix):
         print(f"  {d}  " + "".join(f"{n:5d}" for n in row))
 
 
-def png(image):
-    buffer = io.BytesIO()
-    image.save(buffer, format="PNG")
-    return buffer.getvalue()
-
-
 def latency(model, images):
     """p50 / p99 milliseconds of one PNG through decoding, preprocessing and the kNN."""
     times = []
-    for raw in [png(image) for image in images]:
+    for raw in [png_bytes(image) for image in images]:
         started = time.perf_counter()
         model.predict_one(pp.features_from_bytes(raw))
         times.append((time.perf_counter() - started) * 1000)

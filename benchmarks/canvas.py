@@ -1,19 +1,17 @@
 """Render digits the way a browser canvas exports them: an anti-aliased stroke on a transparent RGBA PNG.
 
 A load_digits sample becomes a centre-line (upsample, threshold, skeletonize) that is drawn with round
-pen strokes at a random size, position, slant and width on a supersampled canvas, then downsampled
-with LANCZOS so the edges are anti-aliased like a browser's. Everything is seeded.
+pen strokes at a random size, position, slant and width by ``tests.drawing.draw_strokes`` (a
+supersampled canvas downsampled with LANCZOS, so the edges are anti-aliased like a browser's).
+Everything is seeded.
 """
-import base64
-import io
-
 import numpy as np
-from PIL import Image, ImageDraw
+from PIL import Image
 from skimage.morphology import skeletonize
 
 from app.training import centre_level
+from tests.drawing import draw_strokes
 
-SUPERSAMPLE = 4
 INKS = ((0, 0, 0), (0x22, 0x22, 0x22), (20, 30, 120))
 NEIGHBOURS = ((0, 1), (1, -1), (1, 0), (1, 1))  # each 8-connected pair once
 
@@ -38,24 +36,6 @@ def skeleton_segments(skeleton):
     return segments, sorted(on)
 
 
-def draw_segments(segments, points, size, width, ink):
-    """Line segments and points (canvas pixels) -> RGBA canvas, anti-aliased, transparent background."""
-    big = size * SUPERSAMPLE
-    alpha = Image.new("L", (big, big), 0)
-    pen = ImageDraw.Draw(alpha)
-    radius = width * SUPERSAMPLE / 2
-    for (x0, y0), (x1, y1) in segments:
-        pen.line([(x0 * SUPERSAMPLE, y0 * SUPERSAMPLE), (x1 * SUPERSAMPLE, y1 * SUPERSAMPLE)],
-                 fill=255, width=max(1, round(width * SUPERSAMPLE)))
-    for x, y in points:  # round caps and joins
-        x, y = x * SUPERSAMPLE, y * SUPERSAMPLE
-        pen.ellipse((x - radius, y - radius, x + radius, y + radius), fill=255)
-    alpha = alpha.resize((size, size), Image.Resampling.LANCZOS)
-    image = Image.new("RGBA", (size, size), ink + (0,))
-    image.putalpha(alpha)
-    return image
-
-
 def random_placement(points, rng, size):
     """Map unit-box (x, y) points onto a canvas: random slant, rotation, height 35-95%, position."""
     points = np.asarray(points, dtype=float)
@@ -77,15 +57,11 @@ def random_placement(points, rng, size):
 def render_strokes(polylines, rng, size=None):
     """Polylines of unit-box (x, y) points -> a random canvas-like RGBA drawing of them."""
     size = int(size or rng.integers(200, 401))
-    lengths = [len(line) for line in polylines]
     placed, pen = random_placement(np.vstack(polylines), rng, size)
-    segments, points, start = [], [], 0
-    for n in lengths:
-        line = [tuple(p) for p in placed[start:start + n]]
-        segments += list(zip(line[:-1], line[1:]))
-        points += line
-        start += n
-    return draw_segments(segments, points, size, pen, INKS[rng.integers(len(INKS))])
+    lines = np.split(placed, np.cumsum([len(line) for line in polylines])[:-1])
+    # segment by segment, each with round caps: drawing whole polylines (curved joints) moves a few pixels
+    strokes = [line[i:i + 2] for line in lines for i in range(max(len(line) - 1, 1))]
+    return draw_strokes(strokes, size, pen, INKS[rng.integers(len(INKS))])
 
 
 def render_digit(features, rng, size=None):
@@ -93,13 +69,6 @@ def render_digit(features, rng, size=None):
     segments, points = skeleton_segments(centreline(features))
     polylines = [[(c0, r0), (c1, r1)] for (r0, c0), (r1, c1) in segments] or [[(c, r)] for r, c in points]
     return render_strokes(polylines, rng, size)
-
-
-def png_data_uri(image):
-    """RGBA image -> ``data:image/png;base64,...`` as canvas.toDataURL() gives."""
-    buffer = io.BytesIO()
-    image.save(buffer, format="PNG")
-    return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode()
 
 
 def render_set(inputs, labels, renderings=2, seed=0):

@@ -9,10 +9,11 @@ from collections import Counter
 import numpy as np
 
 from app.training import heldout_indices, load_base_digits
-from benchmarks.canvas import png_data_uri, render_set
+from benchmarks.canvas import render_set
 from benchmarks.handdrawn import render_handdrawn
 from benchmarks.harness import serving_app
 from benchmarks.nondigits import KINDS, render_nondigits
+from tests.drawing import data_uri
 
 RENDERINGS = 2
 SEED = 2025
@@ -21,7 +22,7 @@ PER_KIND = 60
 
 def replies(client, images):
     """The JSON replies of /api/predict for each image (an error reply counts as flagged)."""
-    return [client.post("/api/predict", json={"image": png_data_uri(image)}).get_json() for image in images]
+    return [client.post("/api/predict", json={"image": data_uri(image)}).get_json() for image in images]
 
 
 def flag(reply):

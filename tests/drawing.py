@@ -16,7 +16,7 @@ def draw_strokes(strokes, size=280, width=16, ink=(20, 20, 20), background=None)
     for stroke in strokes:
         points = [(x * SUPERSAMPLE, y * SUPERSAMPLE) for x, y in stroke]
         if len(points) > 1:
-            pen.line(points, fill=255, width=int(width * SUPERSAMPLE), joint="curve")
+            pen.line(points, fill=255, width=max(1, round(width * SUPERSAMPLE)), joint="curve")
         for x, y in points:  # round caps and joins
             pen.ellipse((x - radius, y - radius, x + radius, y + radius), fill=255)
     alpha = alpha.resize((size, size), Image.Resampling.LANCZOS)
@@ -36,9 +36,19 @@ def png_bytes(image, format="PNG"):
     return buffer.getvalue()
 
 
+def b64(raw):
+    """Bytes -> base64 text."""
+    return base64.b64encode(raw).decode()
+
+
+def raw_uri(raw, mime="image/png"):
+    """File bytes -> a base64 data URI."""
+    return f"data:{mime};base64,{b64(raw)}"
+
+
 def data_uri(image):
     """A PNG data URI, as canvas.toDataURL() gives."""
-    return "data:image/png;base64," + base64.b64encode(png_bytes(image)).decode()
+    return raw_uri(png_bytes(image))
 
 
 SEVEN = [[(70, 62), (140, 60), (212, 58)], [(212, 58), (180, 120), (150, 180), (126, 236)]]

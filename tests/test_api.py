@@ -1,10 +1,9 @@
 """The HTTP API: replies, reply forms, and every error status."""
-import base64
 
 import pytest
 from PIL import Image
 
-from tests.drawing import ONE, SEVEN, data_uri, draw_strokes, png_bytes
+from tests.drawing import ONE, SEVEN, data_uri, draw_strokes, png_bytes, raw_uri
 from tests.test_preprocessing import png_claiming_size
 
 SEVEN_PNG = "tests/data/seven.png"
@@ -12,7 +11,7 @@ SEVEN_PNG = "tests/data/seven.png"
 
 def seven_uri():
     with open(SEVEN_PNG, "rb") as handle:
-        return "data:image/png;base64," + base64.b64encode(handle.read()).decode()
+        return raw_uri(handle.read())
 
 
 def error_of(response):
@@ -59,7 +58,7 @@ class TestPredict:
 
     def test_other_formats(self, client):
         jpeg = png_bytes(draw_strokes(ONE, background=(255, 255, 255)).convert("RGB"), "JPEG")
-        uri = "data:image/jpeg;base64," + base64.b64encode(jpeg).decode()
+        uri = raw_uri(jpeg, "image/jpeg")
         assert client.post("/api/predict", json={"image": uri}).get_json()["digit"] == 1
 
 
@@ -70,7 +69,7 @@ class TestPredictErrors:
         ({"image": 7}, "invalid_image"),
         ({"image": ["a"]}, "invalid_image"),
         ({"image": "not base64 at all!"}, "invalid_image"),
-        ({"image": "data:image/png;base64," + base64.b64encode(b"hello world").decode()}, "invalid_image"),
+        ({"image": raw_uri(b"hello world")}, "invalid_image"),
     ])
     def test_bad_image_field_is_400(self, client, body, code):
         response = client.post("/api/predict", json=body)
@@ -100,12 +99,12 @@ class TestPredictErrors:
         assert response.status_code == 413 and error_of(response) == "payload_too_large"
 
     def test_image_dimensions_over_limit_are_413(self, client):
-        uri = "data:image/png;base64," + base64.b64encode(png_claiming_size(5000, 10)).decode()
+        uri = raw_uri(png_claiming_size(5000, 10))
         response = client.post("/api/predict", json={"image": uri})
         assert response.status_code == 413 and error_of(response) == "image_too_large"
 
     def test_decompression_bomb_is_413(self, client):
-        uri = "data:image/png;base64," + base64.b64encode(png_claiming_size(100_000, 100_000)).decode()
+        uri = raw_uri(png_claiming_size(100_000, 100_000))
         response = client.post("/api/predict", json={"image": uri})
         assert response.status_code == 413
 
@@ -120,7 +119,7 @@ class TestPredictErrors:
 
     def test_truncated_png_is_400(self, client):
         raw = png_bytes(draw_strokes(SEVEN))
-        uri = "data:image/png;base64," + base64.b64encode(raw[:200]).decode()
+        uri = raw_uri(raw[:200])
         response = client.post("/api/predict", json={"image": uri})
         assert response.status_code == 400 and error_of(response) == "invalid_image"
 

@@ -1,5 +1,4 @@
 """POST /api/predict/batch: order, per-slot errors, one model call, and the limits."""
-import base64
 import json
 import shutil
 import sys
@@ -8,21 +7,16 @@ import pytest
 from PIL import Image
 
 from app import create_app
-from tests.drawing import ONE, SEVEN, ZERO, data_uri, draw_strokes, png_bytes
+from tests.drawing import ONE, SEVEN, ZERO, data_uri, draw_strokes, png_bytes, raw_uri
+from tests.test_api import error_of
 from tests.test_preprocessing import png_claiming_size
 
 SEVEN_URI = data_uri(draw_strokes(SEVEN))
 ONE_URI = data_uri(draw_strokes(ONE))
 ZERO_URI = data_uri(draw_strokes(ZERO))
 BLANK_URI = data_uri(Image.new("RGBA", (280, 280), (0, 0, 0, 0)))
-BOMB_URI = "data:image/png;base64," + base64.b64encode(png_claiming_size(100_000, 100_000)).decode()
-TRUNCATED_URI = "data:image/png;base64," + base64.b64encode(png_bytes(draw_strokes(SEVEN))[:200]).decode()
-
-
-def error_of(response):
-    body = response.get_json()
-    assert set(body) == {"error"} and set(body["error"]) == {"code", "message"}
-    return body["error"]["code"]
+BOMB_URI = raw_uri(png_claiming_size(100_000, 100_000))
+TRUNCATED_URI = raw_uri(png_bytes(draw_strokes(SEVEN))[:200])
 
 
 def batch(client, images):

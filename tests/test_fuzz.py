@@ -1,5 +1,4 @@
 """Fuzzing the predict endpoints: whatever arrives, never a 5xx, always the error shape or a valid reply."""
-import base64
 import io
 import json
 import resource
@@ -13,7 +12,7 @@ from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 from PIL import Image
 
-from tests.drawing import ONE, SEVEN, draw_strokes, png_bytes
+from tests.drawing import ONE, SEVEN, b64, draw_strokes, png_bytes
 from tests.test_preprocessing import png_claiming_size
 
 ENDPOINTS = ["/api/predict", "/api/predict/batch"]
@@ -25,10 +24,6 @@ json_values = st.recursive(
     lambda children: st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=8), children, max_size=4),
     max_leaves=12,
 )
-
-
-def b64(raw):
-    return base64.b64encode(raw).decode()
 
 
 def assert_sane(response, path):

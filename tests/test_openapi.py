@@ -1,5 +1,4 @@
 """GET /api/openapi.json: it covers the whole contract, and real replies match its response schemas."""
-import base64
 import re
 from pathlib import Path
 
@@ -17,7 +16,7 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from app import create_app
-from tests.drawing import ONE, SEVEN, data_uri, draw_strokes
+from tests.drawing import ONE, SEVEN, b64, data_uri, draw_strokes
 from tests.test_preprocessing import png_claiming_size
 
 CONTRACT = Path(__file__).resolve().parent.parent / "docs" / "api-contract.md"
@@ -77,7 +76,7 @@ def test_batch_limit_comes_from_settings(settings):
     ("/api/predict", "post", {"json": {"image": "junk!"}}),
     ("/api/predict", "post", {"data": "not json", "content_type": "text/plain"}),
     ("/api/predict", "post", {"json": {"image": data_uri(Image.new("RGBA", (280, 280)))}}),
-    ("/api/predict", "post", {"json": {"image": base64.b64encode(png_claiming_size(9000, 9000)).decode()}}),
+    ("/api/predict", "post", {"json": {"image": b64(png_claiming_size(9000, 9000))}}),
     ("/api/predict/batch", "post", {"json": {"images": [SEVEN_URI, "junk!", data_uri(draw_strokes(ONE))]}}),
     ("/api/predict/batch", "post", {"json": {"images": []}}),
     ("/api/predict/batch", "post", {"json": {"images": ["x"] * 257}}),

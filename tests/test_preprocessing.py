@@ -1,5 +1,4 @@
 """Each preprocessing step on small inputs, and the whole pipeline on canvas-like drawings."""
-import base64
 import struct
 import zlib
 
@@ -9,11 +8,7 @@ from PIL import Image
 
 from app import preprocessing as pp
 from app.exceptions import EmptyImageError, ImageTooLargeError, InvalidImageError
-from tests.drawing import SEVEN, data_uri, draw_strokes, png_bytes
-
-
-def b64(raw):
-    return base64.b64encode(raw).decode()
+from tests.drawing import SEVEN, b64, data_uri, draw_strokes, png_bytes, raw_uri
 
 
 def png_claiming_size(width, height):
@@ -28,7 +23,7 @@ def png_claiming_size(width, height):
 
 class TestDecodePayload:
     def test_data_uri(self):
-        assert pp.decode_payload("data:image/png;base64," + b64(b"abc")) == b"abc"
+        assert pp.decode_payload(raw_uri(b"abc")) == b"abc"
 
     def test_raw_base64_with_newlines_and_missing_padding(self):
         encoded = b64(b"abcd").rstrip("=")

@@ -3,7 +3,6 @@ import http.client
 import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -15,7 +14,7 @@ from threadpoolctl import threadpool_info, threadpool_limits
 
 from app import create_app
 from app.serve import DigitsServer, gunicorn_options
-from benchmarks.load import stop
+from benchmarks.load import free_port, stop
 import settings as settings_module
 from settings import Settings
 from tests.drawing import ONE, SEVEN, ZERO, data_uri, draw_strokes
@@ -23,12 +22,6 @@ from tests.drawing import ONE, SEVEN, ZERO, data_uri, draw_strokes
 ROOT = Path(__file__).resolve().parent.parent
 DRAWINGS = [data_uri(draw_strokes(shape, width=width)) for shape in (SEVEN, ONE, ZERO) for width in (12, 22)]
 CONCURRENT_REQUESTS = 240
-
-
-def free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def request(port, method, path, body=None, timeout=30):

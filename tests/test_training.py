@@ -9,7 +9,8 @@ from app.model_file import write_signed
 from app.model import SOURCES
 from app.preprocessing import stroke_width
 from app.training import build_training_set, heldout_indices, load_base_digits, training_indices
-from benchmarks.canvas import png_data_uri, render_set
+from benchmarks.canvas import render_set
+from tests.drawing import data_uri
 
 
 def test_heldout_split_is_fixed_stratified_and_disjoint():
@@ -57,7 +58,7 @@ def test_canvas_drawings_of_heldout_digits_are_read_through_the_api(settings):
     inputs, labels = load_base_digits()
     held = heldout_indices(labels)[::6][:60]
     images, truth = render_set(inputs[held], labels[held], renderings=1, seed=7)
-    answers = [client.post("/api/predict", json={"image": png_data_uri(image)}).get_json()["digit"]
+    answers = [client.post("/api/predict", json={"image": data_uri(image)}).get_json()["digit"]
                for image in images]
     assert np.mean(np.asarray(answers) == truth) >= 0.85
 
