@@ -6,10 +6,9 @@ import logging
 import threading
 
 import numpy as np
-from sqlalchemy import select
 
 from . import versions
-from .records import Feedback, Prediction
+from .export import feedback_inputs, feedback_rows
 
 log = logging.getLogger(__name__)
 
@@ -19,11 +18,8 @@ FEEDBACK_LOADED, TRAINING_SET_BUILT, MODEL_BUILT = 0.02, 0.6, 0.97
 
 def feedback_examples(session):
     """Every feedback example: features (n, 64) uint8 and labels (n,), oldest first."""
-    rows = session.execute(select(Prediction.features, Feedback.label).select_from(Feedback)
-                           .join(Prediction, Feedback.prediction_id == Prediction.id)
-                           .order_by(Feedback.id)).all()
-    inputs = np.frombuffer(b"".join(row.features for row in rows), dtype=np.uint8).reshape(len(rows), 64)
-    return inputs, np.array([row.label for row in rows], dtype=np.int64)
+    rows = feedback_rows(session)
+    return feedback_inputs(rows).reshape(len(rows), 64), np.array([row.label for row in rows], dtype=np.int64)
 
 
 def accuracy(model, inputs, labels):
