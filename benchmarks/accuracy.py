@@ -12,7 +12,7 @@ import numpy as np
 from sklearn.neighbors import KNeighborsClassifier
 
 from app import preprocessing as pp
-from app.training import heldout_indices, load_base_digits
+from app.training import heldout_indices, holes, load_base_digits
 from benchmarks.canvas import render_set
 from benchmarks.harness import serving_app
 from benchmarks.handdrawn import render_handdrawn
@@ -22,6 +22,7 @@ RENDERINGS = 3
 SEED = 2024
 LATENCY_CALLS = 300
 SEED_PAD = 30  # pixels of margin the seed design added around the cropped ink
+LOOPS = {0: 1, 6: 1, 8: 2, 9: 1}  # loops a drawing of these digits shows
 
 
 def seed_features(rgba):
@@ -57,6 +58,25 @@ def confusion(truth, predicted):
         if p >= 0:
             matrix[t, p] += 1
     return matrix
+
+
+def lost_loops(images, truth):
+    """Which drawings show fewer loops than their digit has (a centre-line taken from an 8x8 digit can
+    close them): how much of the error is the rendering rather than the recognition."""
+    lost = np.zeros(len(truth), dtype=bool)
+    for i, (image, digit) in enumerate(zip(images, truth)):
+        if digit in LOOPS:
+            ink = np.asarray(image.getchannel("A")) > 127
+            lost[i] = holes(ink, min_area=max(8, int(ink.sum()) // 200)) < LOOPS[digit]
+    return lost
+
+
+def print_lost_loops(lost, truth, ours):
+    right = ours == truth
+    print(f"\nDrawings that show fewer loops than their digit has (0, 6, 9: one; 8: two): {lost.sum()} of {len(truth)}, "
+          f"{', '.join(f'{d}: {int(lost[truth == d].sum())}' for d in LOOPS)}")
+    print(f"  ours on them {right[lost].mean():.1%}, on the other drawings {right[~lost].mean():.1%} "
+          f"({int((~right[~lost]).sum())} wrong of {int((~lost).sum())})")
 
 
 def print_accuracy(title, truth, ours, seed):
@@ -99,6 +119,7 @@ def main():
     print_accuracy(f"Held-out canvas set ({len(held)} held-out digits x {RENDERINGS})", truth, ours,
                    seed_predictions(images))
     print_confusion(confusion(truth, ours))
+    print_lost_loops(lost_loops(images, truth), truth, ours)
     print_accuracy("Hand-drawn sanity set (benchmarks/handdrawn.py)", hand_truth,
                    api_predictions(client, hand), seed_predictions(hand))
 
