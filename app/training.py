@@ -32,6 +32,8 @@ MARGIN = 12  # room around a redrawn digit so rotations and distortions stay ins
 PEN_UPSAMPLE = 8  # 8x8 -> 64x64 for the pen variants: the normalisation's working resolution
 PEN_WIDTH = (0.06, 0.2)  # pen width of a pen variant, as a share of the digit's height
 CENTRE_THRESHOLDS = np.arange(0.3, 0.76, 0.05)  # candidate ink levels for a centre-line
+# Loops a person draws each digit with. 2 (curly or not) and 4 (open or closed) are drawn both ways.
+LOOPS = {0: 1, 1: 0, 3: 0, 5: 0, 6: 1, 7: 0, 8: 2, 9: 1}
 
 
 @dataclass
@@ -130,24 +132,25 @@ def holes(mask, min_area=8):
     return int((areas >= min_area).sum())
 
 
-def centre_level(image, thresholds=CENTRE_THRESHOLDS, min_hole_area=8):
+def centre_level(image, thresholds=CENTRE_THRESHOLDS, min_hole_area=8, loops=None):
     """The ink level whose shape is the digit's pen path.
 
     Of the levels that neither break the shape into more pieces nor shorten it by more than 10%
-    compared with the lowest, the one that opens the most loops: a heavy 8x8 8 or 9 keeps its loops,
-    as the person who wrote it drew them. Ties take the lowest level.
+    compared with the lowest, the one whose loop count comes nearest ``loops`` (the digit's, from
+    ``LOOPS``): a heavy 8x8 8 or 9 keeps its loops, and a 3 whose arcs run together is not drawn as a
+    9. With ``loops`` None, the one that opens the most loops. Ties take the lowest level.
     """
     eight = np.ones((3, 3))
     base = image > thresholds[0]
     pieces, rows = ndimage.label(base, eight)[1], base.any(axis=1).sum()
-    best, best_holes = thresholds[0], holes(base, min_hole_area)
-    for threshold in thresholds[1:]:
+    candidates = []
+    for threshold in thresholds:
         shape = image > threshold
         if ndimage.label(shape, eight)[1] > pieces or shape.any(axis=1).sum() < 0.9 * rows:
             continue
-        if holes(shape, min_hole_area) > best_holes:
-            best, best_holes = threshold, holes(shape, min_hole_area)
-    return best
+        found = holes(shape, min_hole_area)
+        candidates.append((-found if loops is None else abs(found - loops), threshold))
+    return min(candidates)[1]
 
 
 def crop_around(image, pad, level=0.05):
@@ -158,21 +161,22 @@ def crop_around(image, pad, level=0.05):
     return np.pad(image[rows[0]:rows[-1] + 1, cols[0]:cols[-1] + 1], pad)
 
 
-def pen_source(features):
-    """The digit at the pen variants' resolution and the ink level of its centre-line (no randomness)."""
+def pen_source(features, loops=None):
+    """The digit at the pen variants' resolution and the ink level of its centre-line drawn with ``loops``
+    loops (``LOOPS`` of its label; None: as many as open), with no randomness."""
     image = smooth_upsample(features)
-    return image, centre_level(image)
+    return image, centre_level(image, loops=loops)
 
 
-def pen_variant(features, rng, width=None, source=None):
+def pen_variant(features, rng, width=None, source=None, loops=None):
     """The digit bent (rotation, slant, aspect, elastic) and redrawn along its centre-line with a round
     pen of random width, as on a canvas -> float bitmap at the normalisation's working resolution.
 
-    ``source``: the digit's ``pen_source``, computed here when not given; a caller making several
-    variants of one digit computes it once.
+    ``source``: the digit's ``pen_source``, computed here (with ``loops``) when not given; a caller
+    making several variants of one digit computes it once.
     """
     scale = PEN_UPSAMPLE / UPSAMPLE
-    image, level = source or pen_source(features)
+    image, level = source or pen_source(features, loops)
     image = crop_around(affine_distort(image, rng), pad=int(4 * scale))
     image = elastic_distort(image, rng, alpha=2.5 * scale, sigma=4.0 * scale)
     skeleton = skeletonize(image > level)
@@ -183,9 +187,10 @@ def pen_variant(features, rng, width=None, source=None):
     return (ndimage.distance_transform_edt(~np.pad(skeleton, int(radius) + 2)) <= radius).astype(np.float32)
 
 
-def sample_variants(features, kinds, rng, width=None):
-    """Variants of one load_digits sample, one per entry of ``kinds`` ("distort" or "pen")."""
-    source = pen_source(features) if "pen" in kinds else None
+def sample_variants(features, loops, kinds, rng, width=None):
+    """Variants of one load_digits sample drawn with ``loops`` loops, one per entry of ``kinds``
+    ("distort" or "pen")."""
+    source = pen_source(features, loops) if "pen" in kinds else None
     return [pen_variant(features, rng, width, source) if kind == "pen" else variant(redraw(features), rng)
             for kind in kinds]
 
@@ -195,27 +200,29 @@ def bitmap_features(bitmap, normalise=None):
     return (normalise or pp.normalised_features)(pp.crop_to_ink(bitmap, 0.5))
 
 
-def variant_features(inputs, seeds, kinds, width, normalise):
+def variant_features(inputs, loops, seeds, kinds, width, normalise):
     """Features of the variants of ``inputs``, each sample drawing from its own seed (one worker's share)."""
-    return [bitmap_features(bitmap, normalise) for sample, seed in zip(inputs, seeds)
-            for bitmap in sample_variants(sample, kinds, np.random.default_rng(seed), width)]
+    return [bitmap_features(bitmap, normalise) for sample, sample_loops, seed in zip(inputs, loops, seeds)
+            for bitmap in sample_variants(sample, sample_loops, kinds, np.random.default_rng(seed), width)]
 
 
-def synthetic_samples(inputs, n_variants, seed=VARIANT_SEED, n_jobs=None):
-    """``n_variants`` normalised variants of every input, in input order (variants of a sample adjacent).
+def synthetic_samples(inputs, labels, n_variants, seed=VARIANT_SEED, n_jobs=None):
+    """``n_variants`` normalised variants of every input (of its label), in input order (variants of a
+    sample adjacent).
 
     Built on every core (``n_jobs``: joblib's convention, default all). Each sample has its own random
     stream, spawned from ``seed``, so the result does not depend on how the work is split. The pen
-    width, variant kinds and normalisation are read here and passed on, so they reach the workers.
+    width, variant kinds, loops and normalisation are read here and passed on, so they reach the workers.
     """
     if not n_variants or not len(inputs):
         return np.zeros((0, pp.GRID * pp.GRID), dtype=np.uint8)
     kinds = [VARIANT_KINDS[i % len(VARIANT_KINDS)] for i in range(n_variants)]
+    loops = [LOOPS.get(int(label)) for label in labels]
     seeds = np.random.SeedSequence(seed).spawn(len(inputs))
     n_jobs = n_jobs or os.cpu_count() or 1
     shares = np.array_split(np.arange(len(inputs)), n_jobs)
-    work = (delayed(variant_features)(inputs[share], [seeds[i] for i in share], kinds, PEN_WIDTH,
-                                      pp.normalised_features) for share in shares if len(share))
+    work = (delayed(variant_features)(inputs[share], [loops[i] for i in share], [seeds[i] for i in share], kinds,
+                                      PEN_WIDTH, pp.normalised_features) for share in shares if len(share))
     features = [f for part in Parallel(n_jobs=n_jobs)(work) for f in part]
     return np.asarray(features, dtype=np.uint8).reshape(len(features), pp.GRID * pp.GRID)
 
@@ -225,7 +232,7 @@ def base_set(indices, n_variants, seed=VARIANT_SEED):
     all_inputs, all_labels = load_base_digits()
     inputs, labels = all_inputs[indices], all_labels[indices]
     originals = np.asarray([bitmap_features(redraw(sample)) for sample in inputs], dtype=np.uint8)
-    synthetic = synthetic_samples(inputs, n_variants, seed)
+    synthetic = synthetic_samples(inputs, labels, n_variants, seed)
     synthetic_index = SOURCES.index("synthetic")
     return TrainingSet(
         inputs=np.vstack([originals.reshape(len(inputs), -1), synthetic]),

@@ -9,23 +9,24 @@ import numpy as np
 from PIL import Image
 from skimage.morphology import skeletonize
 
-from app.training import centre_level
+from app import training
 from tests.drawing import draw_strokes
 
 INKS = ((0, 0, 0), (0x22, 0x22, 0x22), (20, 30, 120))
 NEIGHBOURS = ((0, 1), (1, -1), (1, 0), (1, 1))  # each 8-connected pair once
 
 
-def centreline(features, upsample=8):
+def centreline(features, label=None, upsample=8):
     """8x8 block counts -> boolean skeleton image of the digit's pen path.
 
-    Bicubic upsampling, then the ink level that opens the most loops (heavy 6, 8, 9s) without breaking
-    the shape (``app.training.centre_level``, which the pen variants of the training set use too).
+    Bicubic upsampling, then the ink level that draws the loops a person draws the digit with (the
+    heavy 6, 8, 9s opened, no loop in a 3 whose arcs run together) without breaking the shape
+    (``app.training.centre_level``, which the pen variants of the training set use too).
     """
     grid = np.pad(np.asarray(features, dtype=np.float32).reshape(8, 8) / 16, 1)
     size = 10 * upsample
     image = np.asarray(Image.fromarray(grid).resize((size, size), Image.Resampling.BICUBIC))
-    return skeletonize(image > centre_level(image, min_hole_area=12))
+    return skeletonize(image > training.centre_level(image, min_hole_area=12, loops=training.LOOPS.get(label)))
 
 
 def skeleton_segments(skeleton):
@@ -64,9 +65,9 @@ def render_strokes(polylines, rng, size=None):
     return draw_strokes(strokes, size, pen, INKS[rng.integers(len(INKS))])
 
 
-def render_digit(features, rng, size=None):
-    """A load_digits sample -> a random canvas-like RGBA drawing of its centre-line."""
-    segments, points = skeleton_segments(centreline(features))
+def render_digit(features, rng, size=None, label=None):
+    """A load_digits sample (of digit ``label``) -> a random canvas-like RGBA drawing of its centre-line."""
+    segments, points = skeleton_segments(centreline(features, label))
     polylines = [[(c0, r0), (c1, r1)] for (r0, c0), (r1, c1) in segments] or [[(c, r)] for r, c in points]
     return render_strokes(polylines, rng, size)
 
@@ -74,5 +75,6 @@ def render_digit(features, rng, size=None):
 def render_set(inputs, labels, renderings=2, seed=0):
     """Each sample drawn ``renderings`` times -> (list of RGBA images, labels)."""
     rng = np.random.default_rng(seed)
-    images = [render_digit(sample, rng) for sample in inputs for _ in range(renderings)]
+    images = [render_digit(sample, rng, label=label) for sample, label in zip(inputs, labels)
+              for _ in range(renderings)]
     return images, np.repeat(labels, renderings)

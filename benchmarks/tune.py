@@ -101,7 +101,8 @@ def variant_pool(fit, kind, count, seed=training.VARIANT_SEED):
     """Features of ``count`` variants of one kind per fit digit, shape (digits, count, 64)."""
     kinds, training.VARIANT_KINDS = training.VARIANT_KINDS, (kind,)
     try:
-        pool = training.synthetic_samples(training.load_base_digits()[0][fit], count, seed)
+        inputs, labels = training.load_base_digits()
+        pool = training.synthetic_samples(inputs[fit], labels[fit], count, seed)
     finally:
         training.VARIANT_KINDS = kinds
     return pool.reshape(len(fit), count, -1)
@@ -212,6 +213,27 @@ def seeds_main(renderings=3, seeds=(1, 2)):
         training.VARIANT_KINDS = kinds
 
 
+def loops_main(renderings=3):
+    """Centre-lines drawn with each digit's own loops (``training.LOOPS``: no loop in a 3 whose arcs run
+    together) or with the most loops its ink opens, in the validation drawings and in the pen variants
+    of the shipped configuration (``python -m benchmarks.tune loops``)."""
+    fit, own_loops = split()[0], training.LOOPS
+    choices = {"most": {}, "own": own_loops}
+    try:
+        models = {}
+        for variants, training.LOOPS in choices.items():
+            built = training.base_set(fit, training.VARIANTS)
+            models[variants] = KNeighborsClassifier(**ClassifierFactory().params).fit(built.inputs, built.labels)
+        for drawn, training.LOOPS in choices.items():
+            _, drawings, draw_labels, hand, hand_labels = validation_drawings(renderings)
+            tests, hands = features_of(drawings), features_of(hand)
+            for variants, knn in models.items():
+                report(f"drawings: {drawn} loops, variants: {variants} loops", knn, tests, draw_labels, hands,
+                       hand_labels, knn.n_samples_fit_)
+    finally:
+        training.LOOPS = own_loops
+
+
 FAR_PERCENTILES = (97, 98, 98.5, 99, 99.5, 99.7)
 
 
@@ -241,6 +263,8 @@ def far_main(renderings=2, per_kind=40):
 
 
 def main():
+    if sys.argv[1:] == ["loops"]:
+        return loops_main()
     if sys.argv[1:] == ["far"]:
         return far_main()
     if sys.argv[1:] == ["seeds"]:

@@ -76,6 +76,16 @@ def test_centre_level_opens_the_loops_of_a_heavy_eight():
     assert training.holes(image > training.centre_level(image)) == 2
 
 
+def test_centre_level_draws_each_digit_with_its_own_loops():
+    inputs, labels = load_base_digits()
+    assert labels[3] == 3  # a 3 whose upper arc meets the middle stroke at the higher ink levels
+    image = training.smooth_upsample(inputs[3])
+    assert training.holes(image > training.centre_level(image)) == 1
+    assert training.holes(image > training.centre_level(image, loops=training.LOOPS[3])) == 0
+    eight = training.smooth_upsample(heavy_eight())
+    assert training.holes(eight > training.centre_level(eight, loops=training.LOOPS[8])) == 2
+
+
 def test_pen_variant_redraws_the_centre_line_with_a_round_pen():
     rng = np.random.default_rng(0)
     for _ in range(5):
@@ -90,24 +100,25 @@ def test_pen_variant_redraws_the_centre_line_with_a_round_pen():
 def test_variant_kinds_take_turns_and_are_seeded(monkeypatch):
     monkeypatch.setattr(training, "VARIANT_KINDS", ("distort", "pen"))
     inputs = load_base_digits()[0][training_indices()[:3]]
-    first = training.synthetic_samples(inputs, 4, seed=5)
+    labels = load_base_digits()[1][training_indices()[:3]]
+    first = training.synthetic_samples(inputs, labels, 4, seed=5)
     assert first.shape == (12, 64) and first.dtype == np.uint8 and first.max() <= 16
-    assert (first == training.synthetic_samples(inputs, 4, seed=5)).all()
-    assert not (first == training.synthetic_samples(inputs, 4, seed=6)).all()
+    assert (first == training.synthetic_samples(inputs, labels, 4, seed=5)).all()
+    assert not (first == training.synthetic_samples(inputs, labels, 4, seed=6)).all()
     kinds = []
     monkeypatch.setattr(training, "pen_variant", lambda *a, **k: kinds.append("pen") or training.redraw(a[0]))
     monkeypatch.setattr(training, "variant", lambda bitmap, rng: kinds.append("distort") or bitmap)
-    training.synthetic_samples(inputs[:1], 4, n_jobs=1)  # in this process, where the spies are
+    training.synthetic_samples(inputs[:1], labels[:1], 4, n_jobs=1)  # in this process, where the spies are
     assert kinds == ["distort", "pen", "distort", "pen"]
 
 
 def test_variants_do_not_depend_on_how_the_work_is_split():
-    inputs = load_base_digits()[0][training_indices()[:5]]
-    one = training.synthetic_samples(inputs, 3, seed=2, n_jobs=1)
-    assert (one == training.synthetic_samples(inputs, 3, seed=2, n_jobs=2)).all()
+    inputs, labels = (part[training_indices()[:5]] for part in load_base_digits())
+    one = training.synthetic_samples(inputs, labels, 3, seed=2, n_jobs=1)
+    assert (one == training.synthetic_samples(inputs, labels, 3, seed=2, n_jobs=2)).all()
 
 
 def test_no_variants_is_an_empty_set():
-    assert training.synthetic_samples(load_base_digits()[0][:3], 0).shape == (0, 64)
+    assert training.synthetic_samples(*(part[:3] for part in load_base_digits()), 0).shape == (0, 64)
     built = training.build_training_set(n_variants=0, indices=np.arange(10))
     assert len(built.labels) == 10 and set(built.counts().values()) == {10, 0}
