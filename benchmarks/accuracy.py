@@ -4,7 +4,9 @@ Renders the held-out load_digits (never trained on by the shipped model) as brow
 sends each through POST /api/predict of an app serving the stored model (Flask test client: the
 real code path), and prints accuracy overall and per digit beside the seed pipeline, the confusion
 matrix, a hand-drawn sanity set, single-image latency and the stored model's training time and size.
+``--sheet PATH`` also saves a contact sheet of the misread held-out drawings beside their 8x8 sources.
 """
+import argparse
 import statistics
 import time
 
@@ -16,6 +18,7 @@ from app.training import LOOPS, heldout_indices, holes, load_base_digits
 from benchmarks.canvas import render_set
 from benchmarks.harness import serving_app
 from benchmarks.handdrawn import render_handdrawn
+from benchmarks.sheet import contact_sheet
 from tests.drawing import data_uri, png_bytes
 
 RENDERINGS = 3
@@ -105,7 +108,16 @@ def latency(model, images):
     return cuts[49], cuts[98]
 
 
-def main():
+def save_misreads(path, images, sources, truth, answers):
+    wrong = np.flatnonzero(answers != truth)
+    contact_sheet([images[i] for i in wrong], sources[wrong], truth[wrong], answers[wrong]).save(path)
+    print(f"\nThe {len(wrong)} misread held-out drawings, beside their 8x8 sources: {path}")
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sheet", metavar="PATH", help="save a PNG contact sheet of the misread held-out drawings")
+    args = parser.parse_args(argv)
     inputs, labels = load_base_digits()
     held = heldout_indices(labels)
     images, truth = render_set(inputs[held], labels[held], renderings=RENDERINGS, seed=SEED)
@@ -120,6 +132,8 @@ def main():
                    seed_predictions(images))
     print_confusion(confusion(truth, ours))
     print_lost_loops(lost_loops(images, truth), truth, ours)
+    if args.sheet:
+        save_misreads(args.sheet, images, np.repeat(inputs[held], RENDERINGS, axis=0), truth, ours)
     print_accuracy("Hand-drawn sanity set (benchmarks/handdrawn.py)", hand_truth,
                    api_predictions(client, hand), seed_predictions(hand))
 

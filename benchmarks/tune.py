@@ -119,7 +119,7 @@ def mixed_set(originals, labels, pools, counts):
 
 
 VARIANT_MIXES = [{"distort": d, "pen": p} for d, p in
-                 [(4, 0), (0, 8), (0, 12), (4, 8), (2, 10)]]
+                 [(4, 0), (0, 8), (0, 12), (4, 8), (2, 10), (2, 16), (2, 22)]]
 PEN_WIDTHS = [(0.03, 0.12), (0.1, 0.3)]  # besides training.PEN_WIDTH
 
 
@@ -140,7 +140,8 @@ def variants_main(renderings=3):
     tests, hands = features_of(drawings), features_of(hand)
     originals = training.base_set(fit, 0).inputs
     pools = {}
-    for kind, size in (("distort", 4), ("pen", 12)):
+    for kind in ("distort", "pen"):
+        size = max(counts[kind] for counts in VARIANT_MIXES)
         started = time.perf_counter()
         pools[kind] = variant_pool(fit, kind, size)
         print(f"{kind} pool: {time.perf_counter() - started:.0f} s", flush=True)

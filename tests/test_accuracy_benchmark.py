@@ -1,7 +1,10 @@
-"""The accuracy benchmark's split of drawings that lost the loops of their digit."""
+"""The accuracy benchmark's diagnostics: drawings that lost the loops of their digit, the sheet of misreads."""
 import numpy as np
+from PIL import Image
 
-from benchmarks.accuracy import lost_loops
+from app.training import load_base_digits
+from benchmarks.accuracy import lost_loops, save_misreads
+from benchmarks.sheet import CAPTION, TILE, source_picture
 from tests.drawing import draw_strokes
 
 RING = [(140 + 60 * np.cos(t), 140 + 90 * np.sin(t)) for t in np.linspace(0, 2 * np.pi, 40)]
@@ -21,3 +24,16 @@ def test_lost_loops_flags_digits_drawn_with_fewer_loops_than_they_have():
 def test_lost_loops_ignores_digits_without_loops():
     arc = draw_strokes([ARC], width=12)
     assert not lost_loops([arc, arc], np.array([1, 7])).any()
+
+
+def test_contact_sheet_shows_each_drawing_beside_its_source(tmp_path):
+    inputs, labels = load_base_digits()
+    drawings = [draw_strokes([RING], width=12), draw_strokes([ARC], width=12), draw_strokes([ARC], width=12)]
+    path = tmp_path / "misreads.png"
+    save_misreads(path, drawings, inputs[:3], labels[:3], np.array([0, 7, 2]))  # digits 0, 1, 2
+    sheet = Image.open(path)
+    assert sheet.size == (6 * (2 * TILE + 8), TILE + CAPTION + 4)  # one row: only the 1 read as 7 is misread
+    first = np.asarray(sheet.convert("L"))[:TILE, :2 * TILE]
+    source = np.asarray(source_picture(inputs[1]))
+    assert (first[:, :TILE] == source).all()  # the 8x8 source of the misread 1
+    assert first[:, TILE + 4:].min() < 100  # and its drawing, dark on white
