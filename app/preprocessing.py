@@ -52,7 +52,10 @@ def decode_payload(text):
 
 
 def open_image(raw, max_side=4096):
-    """Bytes -> RGBA Pillow image; dimensions are checked from the header before pixels decode."""
+    """Bytes -> RGBA Pillow image; dimensions are checked from the header before pixels decode.
+
+    An upright RGBA file (what the page sends) is returned as decoded, without a copy.
+    """
     try:
         with warnings.catch_warnings():  # Pillow warns, rather than raises, for 1-2x its pixel limit
             warnings.simplefilter("error", Image.DecompressionBombWarning)
@@ -73,8 +76,8 @@ def open_image(raw, max_side=4096):
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             image.seek(0)  # first frame of an animation
-            image = ImageOps.exif_transpose(image) or image
-            return image.convert("RGBA")
+            ImageOps.exif_transpose(image, in_place=True)  # decodes; turns only when EXIF says so
+            return image if image.mode == "RGBA" else image.convert("RGBA")
     except (OSError, ValueError, SyntaxError, EOFError, Image.DecompressionBombWarning,
             Image.DecompressionBombError, struct.error):
         raise InvalidImageError("The image is truncated or corrupt. Send the whole file.") from None
