@@ -178,11 +178,10 @@ class DigitClassifier:
         return np.sqrt(np.maximum(values[chosen], 0.0)), indices[columns[chosen]]
 
     def neighbors(self, indices, distances):
-        """The training samples at ``indices`` as ``Neighbor`` records, nearest first."""
-        return tuple(
-            Neighbor(int(self.labels[i]), float(d), SOURCES[self.sources[i]], self.inputs[i].reshape(8, 8))
-            for i, d in zip(indices, distances)
-        )
+        """The training samples at ``indices`` as ``Neighbor`` records, nearest first (fields taken as slices)."""
+        sources = [SOURCES[s] for s in self.sources[indices].tolist()]
+        return tuple(map(Neighbor, self.labels[indices].tolist(), np.asarray(distances, dtype=float).tolist(), sources,
+                         self.inputs[indices].reshape(-1, 8, 8)))
 
     def predict(self, features):
         """Features of shape (n, 8, 8) or (n, 64) -> list of ``Prediction``, from one neighbour search."""
