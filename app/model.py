@@ -91,7 +91,7 @@ class DigitClassifier:
 
         ``_points`` and ``_norms``: the float32 samples and their squared norms, for the matrix product.
         ``_axes``, ``_centre`` and ``_bounds``: the top ``BOUND_AXES`` principal axes of the samples and,
-        per sample, its projection on them and that projection's squared norm as a last column, for the
+        per sample (a column), its projection on them and that projection's squared norm, for the
         single-query search: the distance between two projections is a lower bound on the distance between
         the samples, since an orthogonal projection never lengthens a vector.
         """
@@ -103,8 +103,10 @@ class DigitClassifier:
         self._axes = np.ascontiguousarray(vectors[:, ::-1][:, :BOUND_AXES], dtype=np.float32)
         self._centre = centre.astype(np.float32)
         projected = centred @ self._axes
-        self._bounds = np.column_stack([projected, np.einsum("ij,ij->i", projected, projected)])
-        self._largest = float(self._bounds[:, -1].max(initial=0.0))
+        # one row per axis and a last row of squared norms: row-major (axes + 1, samples), which a
+        # vector-matrix product reads about three times faster than the (samples, axes + 1) layout
+        self._bounds = np.ascontiguousarray(np.vstack([projected.T, np.einsum("ij,ij->i", projected, projected)]))
+        self._largest = float(self._bounds[-1].max(initial=0.0))
 
     def __getstate__(self):
         state = {name: value for name, value in self.__dict__.items() if name not in DERIVED}
@@ -146,7 +148,7 @@ class DigitClassifier:
         k = self.n_neighbors
         projected = (query - self._centre) @ self._axes
         offset = float(projected @ projected)
-        bounds = self._bounds @ np.append(-2.0 * projected, np.float32(1.0))  # lower bound minus ``offset``
+        bounds = np.append(-2.0 * projected, np.float32(1.0)) @ self._bounds  # lower bound minus ``offset``
         sample = bounds[::SEED_STRIDE]
         rank = min(SEED_SIZE // SEED_STRIDE, len(sample) - 1)
         seed = np.flatnonzero(bounds <= np.partition(sample, rank)[rank])  # about SEED_SIZE nearest by projection
