@@ -11,6 +11,7 @@ import pytest
 from app import model_file as clf
 from app.model_file import read_signed, write_signed
 from app.exceptions import ModelIntegrityError
+from app.model import DERIVED, DigitClassifier
 from app.training import load_base_digits
 
 KEY = b"test-signing-key"
@@ -47,11 +48,55 @@ def test_search_finds_the_same_neighbours_as_scikit_learn(trained):
     assert same.mean() > 0.95  # the rest are ties at equal distance, picked in another order
 
 
+def brute_force(model, queries):
+    """(distances, indices) by sorting every squared distance: nearest first, then lower sample index."""
+    squared = ((queries[:, None, :].astype(np.int64) - model.inputs[None].astype(np.int64)) ** 2).sum(axis=2)
+    order = np.lexsort((np.broadcast_to(np.arange(squared.shape[1]), squared.shape), squared), axis=1)
+    nearest = order[:, :model.n_neighbors]
+    return np.sqrt(np.take_along_axis(squared, nearest, axis=1)).astype(np.float32), nearest
+
+
+def assert_single_queries_match(model, queries):
+    """One query at a time (the pruned search), all at once (the matrix product) and a full sort agree exactly."""
+    expected_distances, expected_indices = brute_force(model, queries)
+    batch_distances, batch_indices = model.kneighbors(queries.astype(np.float32))
+    assert np.array_equal(batch_indices, expected_indices)
+    assert np.array_equal(batch_distances, expected_distances)
+    for query, distances, indices in zip(queries.astype(np.float32), expected_distances, expected_indices):
+        one_distances, one_indices = model.kneighbors(query[None])
+        assert np.array_equal(one_indices[0], indices)
+        assert np.array_equal(one_distances[0], distances)
+
+
+def test_single_query_search_is_the_brute_force(trained):
+    model, _ = trained
+    rng = np.random.default_rng(2)
+    near = np.clip(model.inputs[rng.integers(0, len(model.inputs), 150)].astype(int)
+                   + rng.integers(-4, 5, (150, 64)), 0, 16)
+    samples = model.inputs[rng.integers(0, len(model.inputs), 50)]  # distance 0, duplicates among the variants
+    noise = rng.integers(0, 17, (20, 64))  # far from everything: the bound prunes little
+    assert_single_queries_match(model, np.vstack([near, samples, noise, np.zeros((1, 64), dtype=int)]))
+
+
+def test_ties_go_to_the_lower_sample_index():
+    from sklearn.neighbors import KNeighborsClassifier
+
+    rng = np.random.default_rng(3)
+    ones = np.eye(64, dtype=np.uint8)[rng.permutation(64)[:20]]  # 20 samples at distance 1 from zero
+    inputs = np.vstack([rng.integers(3, 17, (30, 64)), ones, ones, rng.integers(3, 17, (30, 64)), ones[:3]])
+    labels = rng.integers(0, 10, len(inputs))
+    model = DigitClassifier(KNeighborsClassifier(n_neighbors=5).fit(inputs, labels), inputs, labels,
+                            np.zeros(len(inputs)))
+    queries = np.vstack([np.zeros((1, 64), dtype=int), ones[:4], 2 * ones[:2], inputs[35:37]])
+    assert_single_queries_match(model, queries)
+    assert model.kneighbors(np.zeros((1, 64), dtype=np.float32))[1][0].tolist() == list(range(30, 35))
+
+
 def test_pickled_model_keeps_no_derived_search_arrays(trained):
     model, _ = trained
     blob = pickle.dumps(model)
     copy = pickle.loads(blob)
-    assert "_points" not in model.__getstate__()
+    assert not set(DERIVED) & set(model.__getstate__())
     sample = load_base_digits()[0][:20]
     assert [p.digit for p in copy.predict(sample)] == [p.digit for p in model.predict(sample)]
 

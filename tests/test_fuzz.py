@@ -166,9 +166,19 @@ def test_odd_images(client, path, name):
 @pytest.mark.parametrize("name,digit", [("exif-rotated-jpeg", 1), ("animated-gif", 7), ("cmyk-jpeg", 7),
                                         ("palette-transparency", 7)])
 def test_odd_formats_still_read_the_drawing(client, name, digit):
-    """Orientation, the first frame, CMYK and palette transparency are honoured: the model sees the same grid."""
+    """Orientation, the first frame, CMYK and palette transparency are honoured: the model sees the same grid.
+
+    Palette images are compared with a PNG of the same palette pixels (their alpha is all or nothing and
+    their greys are quantised, the drawing's are anti-aliased): a test of the decoding, not of how two
+    different pictures of the digit happen to round.
+    """
     response = post_image(client, "/api/predict", b64(ODD_IMAGES[name]()))
-    reference = post_image(client, "/api/predict", b64(png_bytes(draw_strokes(SEVEN if digit == 7 else ONE))))
+    drawing = draw_strokes(SEVEN if digit == 7 else ONE)
+    if name == "palette-transparency":
+        drawing = drawing.convert("P")
+    elif name == "animated-gif":
+        drawing = draw_strokes(SEVEN, background=(255, 255, 255)).convert("P")
+    reference = post_image(client, "/api/predict", b64(png_bytes(drawing)))
     assert response.status_code == 200
     assert response.get_json()["input"] == reference.get_json()["input"]
 

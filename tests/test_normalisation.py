@@ -58,6 +58,24 @@ def test_deskew_straightens_a_sheared_bar():
     assert straight.shape[1] < 20  # the bar is about 8 px wide again
 
 
+def test_deskew_is_scipys_affine_shear():
+    mask = np.zeros((40, 30), dtype=bool)
+    for row in range(40):
+        start = 4 + row * 12 // 40
+        mask[row, start:start + 7] = True
+    shear, centre = pp.skew(mask), np.nonzero(mask)[0].mean()
+    margin = int(np.ceil(abs(shear) * 40)) + 1
+    framed = np.pad(mask, 1).astype(np.float32)  # edges interpolate towards the background
+    expected = ndimage.affine_transform(framed, np.array([[1.0, 0.0], [shear, 1.0]]),
+                                        np.array([0.0, -margin - shear * (centre + 1)]), (42, 32 + 2 * margin), order=1)
+    assert np.array_equal(pp.deskew(mask), pp.crop_to_ink(expected, 0.5) > 0.5)
+
+
+def test_pad_mask():
+    padded = pp.pad_mask(np.ones((2, 3), dtype=bool), 2)
+    assert padded.shape == (6, 7) and padded.sum() == 6 and padded[2:4, 2:5].all()
+
+
 def test_deskew_leaves_upright_and_flat_shapes_alone():
     upright = bar(64, 20, 0, 6, 64, 8)
     assert (pp.deskew(upright) == upright).all()
