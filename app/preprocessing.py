@@ -203,12 +203,12 @@ def rescale(values, max_value=MAX_VALUE):
 
 # --- Normalisation the way UCI optdigits made load_digits (issue 4) -------------------------------
 # optdigits: a 32x32 binary bitmap with the digit's height filling the box (aspect kept), centred,
-# counted in 4x4 blocks. Drawings are brought to the same picture before counting: fitted at 1.5 times
+# counted in 4x4 blocks. Drawings are brought to the same picture before counting: fitted at twice
 # that resolution, binarised, deskewed, and redrawn with the training data's stroke weight.
 
 BOX = 32  # optdigits' bitmap side
 BLOCK = BOX // GRID  # 4x4 pixels per feature
-WORK_HEIGHT = 3 * BOX // 2  # working resolution of the normalisation steps
+WORK_HEIGHT = 2 * BOX  # working resolution of the normalisation steps
 MAX_ASPECT = 1.0  # widest width/height kept; wider shapes are scaled down to this width
 BINARY_THRESHOLD = 0.3  # on area-averaged ink, so thin strokes stay connected after resizing
 STROKE_WIDTH = 7.0  # stroke width in pixels of the 32x32 box: the median of load_digits (area / centre-line)

@@ -29,7 +29,7 @@ VARIANT_KINDS = ("distort", "pen", "pen", "pen", "pen", "pen")
 VARIANT_SEED = 0
 UPSAMPLE = 4  # 8x8 -> 32x32: optdigits' bitmap resolution
 MARGIN = 12  # room around a redrawn digit so rotations and distortions stay inside
-PEN_UPSAMPLE = 8  # 8x8 -> 64x64 for the pen variants (above the normalisation's working resolution)
+PEN_UPSAMPLE = 8  # 8x8 -> 64x64 for the pen variants: the normalisation's working resolution
 PEN_WIDTH = (0.06, 0.2)  # pen width of a pen variant, as a share of the digit's height
 CENTRE_THRESHOLDS = np.arange(0.3, 0.76, 0.05)  # candidate ink levels for a centre-line
 # Loops a person draws each digit with. 2 (curly or not) and 4 (open or closed) are drawn both ways.

@@ -170,7 +170,8 @@ def test_odd_formats_still_read_the_drawing(client, name, digit):
 
     Palette images are compared with a PNG of the same palette pixels (their alpha is all or nothing and
     their greys are quantised, the drawing's are anti-aliased): a test of the decoding, not of how two
-    different pictures of the digit happen to round.
+    different pictures of the digit happen to round. JPEG is lossy, so its grid may differ from the PNG's by
+    a count in a cell (a CMYK or rotation read wrongly changes whole rows).
     """
     response = post_image(client, "/api/predict", b64(ODD_IMAGES[name]()))
     drawing = draw_strokes(SEVEN if digit == 7 else ONE)
@@ -180,7 +181,8 @@ def test_odd_formats_still_read_the_drawing(client, name, digit):
         drawing = draw_strokes(SEVEN, background=(255, 255, 255)).convert("P")
     reference = post_image(client, "/api/predict", b64(png_bytes(drawing)))
     assert response.status_code == 200
-    assert response.get_json()["input"] == reference.get_json()["input"]
+    seen, expected = np.asarray(response.get_json()["input"]), np.asarray(reference.get_json()["input"])
+    assert np.abs(seen - expected).max() <= (1 if name.endswith("jpeg") else 0)
 
 
 def test_sixteen_bit_reads_as_the_same_digit(client):
