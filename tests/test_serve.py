@@ -1,4 +1,5 @@
 """`manage.py serve`: gunicorn workers forked from a preloaded app, readiness, reload, concurrency."""
+import gc
 import http.client
 import json
 import os
@@ -144,7 +145,11 @@ class TestGunicornApplication:
         server = DigitsServer(app, gunicorn_options(Settings, port=free_port(), workers=2, threads=2))
         assert server.cfg.preload_app is True
         assert server.cfg.workers == 2 and server.cfg.threads == 2
-        assert server.load() is app and app.extensions["classifier_repo"].is_loaded()
+        try:
+            assert server.load() is app and app.extensions["classifier_repo"].is_loaded()
+            assert gc.get_freeze_count() > 0  # what the master built is out of the workers' collections
+        finally:
+            gc.unfreeze()
 
     def test_a_forked_worker_drops_the_masters_connections_and_limits_threads(self, app):
         database = app.extensions["database"]
