@@ -19,12 +19,15 @@ from .exceptions import EmptyImageError, ImageTooLargeError, InvalidImageError
 
 # Bump whenever a change gives an image different features: models trained on other features are
 # refused (and `make run` retrains), since their answers would be silently wrong.
-FEATURES_VERSION = 3
+FEATURES_VERSION = 4
 GRID = 8
 MAX_VALUE = 16
 # A pixel is ink when it differs from the background by more than this share of full contrast.
 INK_THRESHOLD = 0.15
 PAD_RATIO = 0.15
+# An ink piece whose longer side is under this share of the largest piece's is a speck, not a stroke
+# (a 5's flag or a 7's bar drawn apart is a third of the digit's height or more).
+SPECK_SIZE = 0.2
 _VISIBLE = [0] * 128 + [255] * 128  # alpha lookup table: a pixel is visible when more than half opaque
 _LEVELS = np.arange(256)
 
@@ -167,6 +170,20 @@ def ink_map(gray):
         np.subtract(np.float32(background), ink, out=ink)
     ink *= np.float32(1.0 / max(background, full - background))
     return np.clip(ink, 0.0, 1.0, out=ink)
+
+
+def remove_specks(ink, threshold=INK_THRESHOLD, size=SPECK_SIZE):
+    """Erase the pieces of ink whose longer side is under ``size`` of the largest piece's: a stray tap or
+    slip of the pen beside the digit would otherwise stretch the crop and shrink the digit."""
+    pieces, count = ndimage.label(ink > threshold, structure=np.ones((3, 3)))
+    if count < 2:
+        return ink
+    extents = np.array([max(rows.stop - rows.start, cols.stop - cols.start)
+                        for rows, cols in ndimage.find_objects(pieces)])
+    specks = np.concatenate([[False], extents < size * extents.max()])
+    if not specks.any():
+        return ink
+    return np.where(specks[pieces], np.float32(0), ink)
 
 
 def crop_to_ink(ink, threshold=INK_THRESHOLD):
@@ -329,7 +346,7 @@ def normalised_features(ink):
 
 def features_from_image(rgba):
     """RGBA image -> 8x8 uint8 features 0..16: the whole pipeline after decoding."""
-    return normalised_features(crop_to_ink(ink_map(flatten(crop_to_visible(rgba)))))
+    return normalised_features(crop_to_ink(remove_specks(ink_map(flatten(crop_to_visible(rgba))))))
 
 
 def features_from_bytes(raw, max_side=4096):

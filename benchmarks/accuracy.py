@@ -3,7 +3,7 @@
 Renders the held-out load_digits (never trained on by the shipped model) as browser-canvas PNGs,
 sends each through POST /api/predict of an app serving the stored model (Flask test client: the
 real code path), and prints accuracy overall and per digit beside the seed pipeline, the confusion
-matrix, a hand-drawn sanity set, single-image latency and the stored model's training time and size.
+matrix, a hand-drawn sanity set (also with a stray dot beside each digit), single-image latency and the stored model's training time and size.
 ``--sheet PATH`` also saves a contact sheet of the misread held-out drawings beside their 8x8 sources.
 """
 import argparse
@@ -15,7 +15,7 @@ from sklearn.neighbors import KNeighborsClassifier
 
 from app import preprocessing as pp
 from app.training import LOOPS, heldout_indices, holes, load_base_digits
-from benchmarks.canvas import render_set
+from benchmarks.canvas import add_speck, render_set
 from benchmarks.harness import serving_app
 from benchmarks.handdrawn import render_handdrawn
 from benchmarks.sheet import contact_sheet
@@ -136,6 +136,10 @@ def main(argv=None):
         save_misreads(args.sheet, images, np.repeat(inputs[held], RENDERINGS, axis=0), truth, ours)
     print_accuracy("Hand-drawn sanity set (benchmarks/handdrawn.py)", hand_truth,
                    api_predictions(client, hand), seed_predictions(hand))
+    rng = np.random.default_rng(SEED)
+    specked = [add_speck(image, rng) for image in hand]
+    print_accuracy("The same, each with a stray dot of 1-4 px radius beside the digit", hand_truth,
+                   api_predictions(client, specked), seed_predictions(specked))
 
     p50, p99 = latency(model, images[:LATENCY_CALLS])
     print(f"\nLatency, one PNG -> features -> kNN ({LATENCY_CALLS} calls): p50 {p50:.2f} ms, p99 {p99:.2f} ms")

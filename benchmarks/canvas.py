@@ -6,7 +6,7 @@ supersampled canvas downsampled with LANCZOS, so the edges are anti-aliased like
 Everything is seeded.
 """
 import numpy as np
-from PIL import Image
+from PIL import Image, ImageDraw
 from skimage.morphology import skeletonize
 
 from app import training
@@ -78,3 +78,25 @@ def render_set(inputs, labels, renderings=2, seed=0):
     images = [render_digit(sample, rng, label=label) for sample, label in zip(inputs, labels)
               for _ in range(renderings)]
     return images, np.repeat(labels, renderings)
+
+
+def add_speck(image, rng, radius=None, gap=15):
+    """The drawing with a stray dot of ink (a tap, a slip of the pen) at a random spot at least ``gap`` px
+    outside the drawing's box, where the canvas has room; radius 1-4 px unless given."""
+    opacity = np.asarray(image.getchannel("A"))
+    alpha = opacity > 127
+    rows, cols = np.flatnonzero(alpha.any(axis=1)), np.flatnonzero(alpha.any(axis=0))
+    radius = radius or int(rng.integers(1, 5))
+    spots = np.ones((image.height, image.width), dtype=bool)
+    spots[max(rows[0] - gap, 0):rows[-1] + gap + 1, max(cols[0] - gap, 0):cols[-1] + gap + 1] = False
+    spots[:radius], spots[-radius:], spots[:, :radius], spots[:, -radius:] = False, False, False, False
+    free_rows, free_cols = np.nonzero(spots)
+    if not free_rows.size:
+        return image
+    pick = rng.integers(free_rows.size)
+    y, x = free_rows[pick], free_cols[pick]
+    specked = image.copy()
+    darkest = np.unravel_index(opacity.argmax(), opacity.shape)
+    ink = image.getpixel((int(darkest[1]), int(darkest[0])))[:3]  # the colour of the most opaque pixel
+    ImageDraw.Draw(specked).ellipse((x - radius, y - radius, x + radius, y + radius), fill=tuple(ink) + (255,))
+    return specked

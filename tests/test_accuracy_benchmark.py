@@ -1,9 +1,11 @@
-"""The accuracy benchmark's diagnostics: drawings that lost the loops of their digit, the sheet of misreads."""
+"""The accuracy benchmark's diagnostics: drawings that lost the loops of their digit, the sheet of misreads,
+the stray dot."""
 import numpy as np
 from PIL import Image
 
 from app.training import load_base_digits
 from benchmarks.accuracy import lost_loops, save_misreads
+from benchmarks.canvas import add_speck
 from benchmarks.sheet import CAPTION, TILE, source_picture
 from tests.drawing import draw_strokes
 
@@ -37,3 +39,16 @@ def test_contact_sheet_shows_each_drawing_beside_its_source(tmp_path):
     source = np.asarray(source_picture(inputs[1]))
     assert (first[:, :TILE] == source).all()  # the 8x8 source of the misread 1
     assert first[:, TILE + 4:].min() < 100  # and its drawing, dark on white
+
+
+def test_a_speck_lands_outside_the_drawing_in_its_ink():
+    drawing = draw_strokes([ARC], width=12, ink=(20, 30, 120))
+    specked = add_speck(drawing, np.random.default_rng(0), radius=3)
+    before, after = np.asarray(drawing), np.asarray(specked)
+    changed = np.argwhere((before != after).any(axis=2))
+    rows, cols = np.nonzero(before[..., 3] > 127)
+    assert 9 <= len(changed) <= 49  # a dot of radius 3
+    outside = (changed[:, 0] < rows.min() - 15) | (changed[:, 0] > rows.max() + 15) | \
+        (changed[:, 1] < cols.min() - 15) | (changed[:, 1] > cols.max() + 15)
+    assert outside.all()
+    assert (after[changed[:, 0], changed[:, 1]] == (20, 30, 120, 255)).all()

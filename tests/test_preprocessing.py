@@ -140,6 +140,35 @@ class TestSteps:
             pp.rescale(np.zeros((8, 8)))
 
 
+class TestRemoveSpecks:
+    FIVE = [[(190, 60), (100, 60), (95, 140), (150, 130), (190, 170), (180, 230), (100, 240)]]
+    FLAG = [[(110, 20), (200, 20)]]  # a 5's flag drawn apart from its body
+
+    def ink(self, strokes, width=12):
+        return pp.ink_map(pp.flatten(draw_strokes(strokes, width=width)))
+
+    @pytest.mark.parametrize("radius", [1, 3, 6])
+    def test_a_stray_dot_beside_the_digit_is_erased(self, radius):
+        clean = self.ink(SEVEN)
+        dotted = self.ink(SEVEN + [[(30, 270)]], width=2 * radius)  # the seven drawn with this pen, plus a dot
+        seven = self.ink(SEVEN, width=2 * radius)
+        assert pp.crop_to_ink(dotted).shape != pp.crop_to_ink(seven).shape
+        assert (pp.crop_to_ink(pp.remove_specks(dotted)) == pp.crop_to_ink(seven)).all()  # its faint rim is cut off
+        assert (pp.remove_specks(clean) == clean).all()
+
+    def test_a_stroke_drawn_apart_stays(self):
+        five = self.ink(self.FIVE + self.FLAG)
+        assert (pp.remove_specks(five) == five).all()
+
+    def test_the_largest_piece_stays_whatever_its_size(self):
+        dot = self.ink([[(140, 140)]])
+        assert (pp.remove_specks(dot) == dot).all()
+
+    def test_a_drawing_with_a_speck_has_the_features_of_the_clean_drawing(self):
+        specked = draw_strokes(SEVEN + [[(260, 260)]])
+        assert (pp.features_from_image(specked) == pp.features_from_image(draw_strokes(SEVEN))).all()
+
+
 class TestPipeline:
     def test_features_are_8x8_in_range(self):
         features = pp.features_from_payload(data_uri(draw_strokes(SEVEN)))
