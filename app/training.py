@@ -168,15 +168,15 @@ def pen_source(features, loops=None):
     return image, centre_level(image, loops=loops)
 
 
-def pen_variant(features, rng, width=None, source=None, loops=None):
+def pen_variant(features, rng, width=None, source=None):
     """The digit bent (rotation, slant, aspect, elastic) and redrawn along its centre-line with a round
     pen of random width, as on a canvas -> float bitmap at the normalisation's working resolution.
 
-    ``source``: the digit's ``pen_source``, computed here (with ``loops``) when not given; a caller
-    making several variants of one digit computes it once.
+    ``source``: the digit's ``pen_source`` (of its ``LOOPS``), computed here, with as many loops as open,
+    when not given; a caller making several variants of one digit computes it once.
     """
     scale = PEN_UPSAMPLE / UPSAMPLE
-    image, level = source or pen_source(features, loops)
+    image, level = source or pen_source(features)
     image = crop_around(affine_distort(image, rng), pad=int(4 * scale))
     image = elastic_distort(image, rng, alpha=2.5 * scale, sigma=4.0 * scale)
     skeleton = skeletonize(image > level)

@@ -3,7 +3,8 @@
 Renders the held-out load_digits (never trained on by the shipped model) as browser-canvas PNGs,
 sends each through POST /api/predict of an app serving the stored model (Flask test client: the
 real code path), and prints accuracy overall and per digit beside the seed pipeline, the confusion
-matrix, a hand-drawn sanity set (also with a stray dot beside each digit), single-image latency and the stored model's training time and size.
+matrix, a hand-drawn sanity set (also with a stray dot beside each digit), single-image latency and the
+stored model's training time and size.
 ``--sheet PATH`` also saves a contact sheet of the misread held-out drawings beside their 8x8 sources.
 """
 import argparse

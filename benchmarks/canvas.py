@@ -9,6 +9,7 @@ import numpy as np
 from PIL import Image, ImageDraw
 from skimage.morphology import skeletonize
 
+from app import preprocessing as pp
 from app import training
 from tests.drawing import draw_strokes
 
@@ -83,12 +84,11 @@ def render_set(inputs, labels, renderings=2, seed=0):
 def add_speck(image, rng, radius=None, gap=15):
     """The drawing with a stray dot of ink (a tap, a slip of the pen) at a random spot at least ``gap`` px
     outside the drawing's box, where the canvas has room; radius 1-4 px unless given."""
-    opacity = np.asarray(image.getchannel("A"))
-    alpha = opacity > 127
-    rows, cols = np.flatnonzero(alpha.any(axis=1)), np.flatnonzero(alpha.any(axis=0))
+    alpha = image.getchannel("A")
+    left, top, right, bottom = pp.visible_mask(alpha).getbbox()
     radius = radius or int(rng.integers(1, 5))
     spots = np.ones((image.height, image.width), dtype=bool)
-    spots[max(rows[0] - gap, 0):rows[-1] + gap + 1, max(cols[0] - gap, 0):cols[-1] + gap + 1] = False
+    spots[max(top - gap, 0):bottom + gap, max(left - gap, 0):right + gap] = False
     spots[:radius], spots[-radius:], spots[:, :radius], spots[:, -radius:] = False, False, False, False
     free_rows, free_cols = np.nonzero(spots)
     if not free_rows.size:
@@ -96,6 +96,7 @@ def add_speck(image, rng, radius=None, gap=15):
     pick = rng.integers(free_rows.size)
     y, x = free_rows[pick], free_cols[pick]
     specked = image.copy()
+    opacity = np.asarray(alpha)
     darkest = np.unravel_index(opacity.argmax(), opacity.shape)
     ink = image.getpixel((int(darkest[1]), int(darkest[0])))[:3]  # the colour of the most opaque pixel
     ImageDraw.Draw(specked).ellipse((x - radius, y - radius, x + radius, y + radius), fill=tuple(ink) + (255,))

@@ -5,6 +5,7 @@ from PIL import Image, ImageDraw
 
 TILE = 96  # pixels of each picture
 CAPTION = 16
+WIDTH, HEIGHT = 2 * TILE + 4, TILE + CAPTION  # of a tile: source, gap, drawing; caption below
 MISREAD, READ = (200, 0, 0), (0, 120, 0)
 
 
@@ -25,7 +26,7 @@ def source_picture(features, size=TILE):
 
 def tile(drawing, source, truth, answer):
     """One drawing's tile: its source, the drawing, and "<truth> read as <answer>"."""
-    picture = Image.new("RGB", (2 * TILE + 4, TILE + CAPTION), "white")
+    picture = Image.new("RGB", (WIDTH, HEIGHT), "white")
     picture.paste(source_picture(source), (0, 0))
     picture.paste(on_white(drawing), (TILE + 4, 0))
     caption = f"{truth} read as {answer}" if answer >= 0 else f"{truth}: error"
@@ -36,9 +37,8 @@ def tile(drawing, source, truth, answer):
 def contact_sheet(drawings, sources, truths, answers, columns=6):
     """Tiles of all the drawings, ``columns`` to a row, on a grey page."""
     tiles = [tile(*item) for item in zip(drawings, sources, truths, answers)]
-    width, height = 2 * TILE + 4, TILE + CAPTION
     rows = max(1, -(-len(tiles) // columns))
-    page = Image.new("RGB", (columns * (width + 4), rows * (height + 4)), "grey")
+    page = Image.new("RGB", (columns * (WIDTH + 4), rows * (HEIGHT + 4)), "grey")
     for i, picture in enumerate(tiles):
-        page.paste(picture, ((i % columns) * (width + 4), (i // columns) * (height + 4)))
+        page.paste(picture, ((i % columns) * (WIDTH + 4), (i // columns) * (HEIGHT + 4)))
     return page

@@ -222,10 +222,12 @@ def loops_main(renderings=3):
     choices = {"most": {}, "own": own_loops}
     try:
         models = {}
-        for variants, training.LOOPS in choices.items():
+        for variants, loops in choices.items():
+            training.LOOPS = loops
             built = training.base_set(fit, training.VARIANTS)
             models[variants] = KNeighborsClassifier(**ClassifierFactory().params).fit(built.inputs, built.labels)
-        for drawn, training.LOOPS in choices.items():
+        for drawn, loops in choices.items():
+            training.LOOPS = loops
             _, drawings, draw_labels, hand, hand_labels = validation_drawings(renderings)
             tests, hands = features_of(drawings), features_of(hand)
             for variants, knn in models.items():
