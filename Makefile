@@ -42,10 +42,10 @@ frontend: frontend/dist/index.html  ## build the React app into frontend/dist
 frontend/dist/index.html: node_modules/.package-lock.json $(FRONTEND_SOURCES)
 	npm run build
 
-model: $(VENV)/.installed  ## train the model unless a usable one is stored
+model: $(VENV)/.installed node_modules/.package-lock.json  ## train the model unless a usable one is stored
 	$(PY) manage.py train --if-missing
 
-train: $(VENV)/.installed  ## retrain the model from scratch
+train: $(VENV)/.installed node_modules/.package-lock.json  ## retrain the model from scratch
 	$(PY) manage.py train
 
 test: setup test-python test-frontend test-e2e  ## set-up, then every test suite

@@ -14,7 +14,7 @@ from app import commands, create_app
 from app.errors import ApiError
 from app.exceptions import EmptyImageError, ImageTooLargeError, InvalidImageError, ModelIntegrityError, \
     ModelUnavailableError
-from app.preprocessing import features_from_bytes
+from app.recognition.preprocessing import features_from_bytes
 from app.serve import DigitsServer, gunicorn_options
 from settings import Settings
 

@@ -4,7 +4,9 @@ import logging
 from flask import Flask
 from threadpoolctl import threadpool_limits
 
-from . import db, errors, frontend, registry
+from . import errors
+from .api import frontend
+from .storage import db, registry
 from .api import api
 
 

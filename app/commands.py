@@ -5,8 +5,9 @@ from flask import current_app
 from flask_script_ng import Command, Manager
 from tqdm import tqdm
 
-from . import training_jobs, versions
-from .export import export as export_feedback
+from .jobs import training as training_jobs
+from .storage import versions
+from .storage.export import export as export_feedback
 from .errors import ApiError
 
 db = Manager(usage="Database schema (Alembic migrations; the app also upgrades at start-up)")
@@ -24,7 +25,7 @@ def _percent(value):
 
 def train_version(with_feedback=False, variants=None):
     """Train a new version in the foreground with a progress bar, then activate it -> (version, metadata)."""
-    from .classifier import ClassifierFactory  # training code: imported by the commands that train
+    from .recognition.classifier import ClassifierFactory  # training code: imported by the commands that train
 
     factory = ClassifierFactory() if variants is None else ClassifierFactory(n_variants=variants)
     database = _database()
@@ -54,7 +55,7 @@ def upgrade(sql=False):
 
 @db.option("message", metavar="MESSAGE", help="what the migration does")
 def revision(message):
-    """Write a new migration from the difference between app/records.py and the database (autogenerate)."""
+    """Write a new migration from the difference between app/storage/records.py and the database (autogenerate)."""
     from alembic import command as alembic
 
     with _database().engine.begin() as connection:

@@ -14,8 +14,8 @@ import time
 import numpy as np
 from sklearn.neighbors import KNeighborsClassifier
 
-from app import preprocessing as pp
-from app.training import LOOPS, heldout_indices, holes, load_base_digits
+from app.recognition import preprocessing as pp
+from app.recognition.training import LOOPS, heldout_indices, holes, load_base_digits
 from benchmarks.canvas import add_speck, render_set
 from benchmarks.harness import serving_app
 from benchmarks.handdrawn import render_handdrawn

@@ -9,8 +9,8 @@ import numpy as np
 from PIL import Image, ImageDraw
 from skimage.morphology import skeletonize
 
-from app import preprocessing as pp
-from app import training
+from app.recognition import preprocessing as pp
+from app.recognition import training
 from tests.drawing import draw_strokes
 
 INKS = ((0, 0, 0), (0x22, 0x22, 0x22), (20, 30, 120))
@@ -22,7 +22,7 @@ def centreline(features, label=None, upsample=8):
 
     Bicubic upsampling, then the ink level that draws the loops a person draws the digit with (the
     heavy 6, 8, 9s opened, no loop in a 3 whose arcs run together) without breaking the shape
-    (``app.training.centre_level``, which the pen variants of the training set use too).
+    (``app.recognition.training.centre_level``, which the pen variants of the training set use too).
     """
     grid = np.pad(np.asarray(features, dtype=np.float32).reshape(8, 8) / 16, 1)
     size = 10 * upsample

@@ -150,7 +150,7 @@ def run_load(port, path, bodies, concurrency, seconds=SECONDS, max_requests=MAX_
 def ours_env(storage, key):
     """Environment for `manage.py serve` on a temporary storage folder."""
     return dict(os.environ, STORAGE_DIR=str(storage), CLASSIFIER_STORAGE=str(storage / "classifier.pkl"),
-                MODELS_DIR=str(storage / "models"), DATABASE_URL=f"sqlite:///{storage / 'app.db'}",
+                MODELS_DIR=str(storage / "models"), DATABASE_URL=f"sqlite:///{storage / 'app.storage.db'}",
                 MODEL_SIGNING_KEY=key, FRONTEND_DIST=str(storage / "no-dist"))
 
 

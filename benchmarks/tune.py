@@ -2,7 +2,7 @@
 
 ``python -m benchmarks.tune``: the non-held-out load_digits are split again (stratified 20%); models
 trained on the rest are scored on canvas renderings of the validation digits and by grouped CV.
-The held-out test digits (``app.training.heldout_indices``) are never touched here.
+The held-out test digits (``app.recognition.training.heldout_indices``) are never touched here.
 """
 import itertools
 import sys
@@ -13,10 +13,10 @@ import numpy as np
 from sklearn.model_selection import GroupKFold, cross_val_score, train_test_split
 from sklearn.neighbors import KNeighborsClassifier
 
-from app import preprocessing as pp
-from app import training
-from app.classifier import ClassifierFactory
-from app.uncertainty import far_threshold, judge
+from app.recognition import preprocessing as pp
+from app.recognition import training
+from app.recognition.classifier import ClassifierFactory
+from app.recognition.uncertainty import far_threshold, judge
 from benchmarks.canvas import render_set
 from benchmarks.handdrawn import render_handdrawn
 from benchmarks.nondigits import KINDS, render_nondigits

@@ -5,7 +5,7 @@ Run them with ``python manage.py db upgrade`` (the app also upgrades at start-up
 from alembic import context
 from sqlalchemy import create_engine
 
-from app.records import Base
+from app.storage.records import Base
 
 
 def run_on(connection):

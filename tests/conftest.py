@@ -4,8 +4,8 @@ import shutil
 import pytest
 
 from app import create_app
-from app.classifier import ClassifierFactory
-from app.model_file import write_signed
+from app.recognition.classifier import ClassifierFactory
+from app.storage.model_file import write_signed
 from settings import TestSettings
 
 pytest_plugins = ["tests.postgres", "tests.db_fixtures"]

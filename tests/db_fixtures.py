@@ -5,10 +5,12 @@ import threading
 import numpy as np
 import pytest
 
-from app import create_app, db, training
-from app.classifier import ClassifierFactory
-from app.model_file import write_signed
-from app.training import TrainingSet, add_feedback, load_base_digits
+from app import create_app
+from app.storage import db
+from app.recognition import training
+from app.recognition.classifier import ClassifierFactory
+from app.storage.model_file import write_signed
+from app.recognition.training import TrainingSet, add_feedback, load_base_digits
 
 ADMIN_TOKEN = "test-admin-token"
 ADMIN = {"Authorization": f"Bearer {ADMIN_TOKEN}"}

@@ -3,7 +3,7 @@ the stray dot."""
 import numpy as np
 from PIL import Image
 
-from app.training import load_base_digits
+from app.recognition.training import load_base_digits
 from benchmarks.accuracy import lost_loops, save_misreads
 from benchmarks.canvas import add_speck
 from benchmarks.sheet import CAPTION, TILE, source_picture

@@ -8,11 +8,11 @@ import pickle
 import numpy as np
 import pytest
 
-from app import model_file as clf
-from app.model_file import read_signed, write_signed
+from app.storage import model_file as clf
+from app.storage.model_file import read_signed, write_signed
 from app.exceptions import ModelIntegrityError
-from app.model import DERIVED, DigitClassifier
-from app.training import load_base_digits
+from app.recognition.model import DERIVED, DigitClassifier
+from app.recognition.training import load_base_digits
 
 KEY = b"test-signing-key"
 

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from app import commands
-from app.model_file import write_signed
+from app.storage.model_file import write_signed
 from tests.db_fixtures import BOTH_DATABASES
 from tests.test_api import seven_uri
 from tests.test_manage import manage

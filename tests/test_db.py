@@ -1,4 +1,4 @@
-"""app.db: Alembic migrations on SQLite and PostgreSQL, concurrent start-ups, SQLite settings, database errors."""
+"""app.storage.db: Alembic migrations on SQLite and PostgreSQL, concurrent start-ups, SQLite settings, database errors."""
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
@@ -7,7 +7,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import inspect, text
 
 from app import create_app
-from app.db import SCHEMA_HEAD, Database
+from app.storage.db import SCHEMA_HEAD, Database
 from tests.test_api import error_of
 
 TABLES = {"active_model", "alembic_version", "feedback", "model_versions", "predictions"}
@@ -18,7 +18,7 @@ def empty_url(request, tmp_path):
     """An empty database: a new SQLite file, or a new PostgreSQL database without tables."""
     if request.param == "postgresql":
         return request.getfixturevalue("postgres_empty_database")
-    return f"sqlite:///{tmp_path / 'sub' / 'app.db'}"
+    return f"sqlite:///{tmp_path / 'sub' / 'app.storage.db'}"
 
 
 def head(database):
@@ -38,7 +38,7 @@ def test_upgrade_creates_the_schema_and_is_idempotent(empty_url):
 
 def test_start_up_check_knows_the_newest_migration(tmp_path):
     """SCHEMA_HEAD (checked at start-up without Alembic) names Alembic's head: bump it with each migration."""
-    assert SCHEMA_HEAD == head(Database(f"sqlite:///{tmp_path / 'app.db'}"))
+    assert SCHEMA_HEAD == head(Database(f"sqlite:///{tmp_path / 'app.storage.db'}"))
 
 
 def test_upgrade_runs_the_migrations_when_the_schema_is_behind(empty_url):
@@ -53,7 +53,7 @@ def test_upgrade_runs_the_migrations_when_the_schema_is_behind(empty_url):
 
 
 def test_migrations_match_the_models(empty_url):
-    """app/records.py and migrations/ describe the same schema (autogenerate finds nothing to do)."""
+    """app/storage/records.py and migrations/ describe the same schema (autogenerate finds nothing to do)."""
     database = Database(empty_url)
     database.upgrade()
     with database.engine.begin() as connection:
@@ -81,7 +81,7 @@ def test_workers_starting_together_migrate_once(empty_url):
 
 
 def test_sqlite_uses_wal_foreign_keys_and_a_busy_timeout(tmp_path):
-    database = Database(f"sqlite:///{tmp_path / 'app.db'}")
+    database = Database(f"sqlite:///{tmp_path / 'app.storage.db'}")
     with database.engine.connect() as connection:
         assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
         assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1

@@ -12,7 +12,7 @@ from PIL import Image
 from sqlalchemy import func, select
 from werkzeug.serving import make_server
 
-from app.records import Feedback, Prediction, insert_prediction
+from app.storage.records import Feedback, Prediction, insert_prediction
 from tests.db_fixtures import BOTH_DATABASES
 from tests.drawing import ONE, data_uri, draw_strokes, png_bytes
 from tests.test_api import error_of, seven_uri

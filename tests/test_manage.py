@@ -5,7 +5,7 @@ import sys
 
 import pytest
 
-from app.model_file import write_signed
+from app.storage.model_file import write_signed
 from tests.drawing import ZERO, draw_strokes
 
 

@@ -7,9 +7,9 @@ import numpy as np
 import pytest
 from sqlalchemy import update
 
-from app import training
-from app.classifier import ClassifierFactory
-from app.records import ModelVersion, utcnow
+from app.recognition import training
+from app.recognition.classifier import ClassifierFactory
+from app.storage.records import ModelVersion, utcnow
 from tests.db_fixtures import ADMIN, ADMIN_TOKEN, BOTH_DATABASES, quick_training_set
 from tests.drawing import data_uri, draw_strokes
 from tests.test_api import error_of, seven_uri

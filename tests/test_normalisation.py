@@ -4,7 +4,7 @@ import pytest
 from PIL import Image
 from scipy import ndimage
 
-from app import preprocessing as pp
+from app.recognition import preprocessing as pp
 from tests.drawing import SEVEN, draw_strokes
 
 

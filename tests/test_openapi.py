@@ -108,7 +108,7 @@ def spec_operations():
     """(path, method) of every operation in the checked-in description."""
     import yaml
 
-    spec = yaml.safe_load((CONTRACT.parent.parent / "app" / "openapi.yaml").read_text())
+    spec = yaml.safe_load((CONTRACT.parent.parent / "app" / "api" / "openapi.yaml").read_text())
     return [(path, method) for path, item in spec["paths"].items() for method in item if method != "parameters"]
 
 

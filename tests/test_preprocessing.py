@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from app import preprocessing as pp
+from app.recognition import preprocessing as pp
 from app.exceptions import EmptyImageError, ImageTooLargeError, InvalidImageError
 from tests.drawing import SEVEN, b64, data_uri, draw_strokes, png_bytes, raw_uri
 

@@ -1,8 +1,10 @@
 """ClassifierRepo: adopting the old single model file, and every worker switching to the active version."""
 import pytest
 
-from app import create_app, registry as registry_module, versions
-from app.model_file import read_signed, write_signed
+from app import create_app
+from app.storage import registry as registry_module
+from app.storage import versions
+from app.storage.model_file import read_signed, write_signed
 from app.exceptions import ModelIntegrityError, ModelUnavailableError
 from tests.db_fixtures import ADMIN, BOTH_DATABASES
 from tests.test_api import seven_uri

@@ -5,8 +5,8 @@ import numpy as np
 import pytest
 from sqlalchemy import event, insert
 
-from app import versions
-from app.records import Feedback, Prediction, utcnow
+from app.storage import versions
+from app.storage.records import Feedback, Prediction, utcnow
 from tests.db_fixtures import BOTH_DATABASES
 
 pytestmark = BOTH_DATABASES

@@ -3,12 +3,12 @@ import numpy as np
 import pytest
 
 from app import create_app
-from app import training
-from app.classifier import ClassifierFactory
-from app.model_file import write_signed
-from app.model import SOURCES
-from app.preprocessing import stroke_width
-from app.training import build_training_set, heldout_indices, load_base_digits, training_indices
+from app.recognition import training
+from app.recognition.classifier import ClassifierFactory
+from app.storage.model_file import write_signed
+from app.recognition.model import SOURCES
+from app.recognition.preprocessing import stroke_width
+from app.recognition.training import build_training_set, heldout_indices, load_base_digits, training_indices
 from benchmarks.canvas import render_set
 from tests.drawing import data_uri
 

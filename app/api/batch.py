@@ -4,7 +4,7 @@ from flask import current_app
 
 from ..errors import ApiError, domain_error_status, error_body
 from ..exceptions import EmptyImageError, ImageTooLargeError, InvalidImageError
-from ..preprocessing import features_from_payload
+from ..recognition.preprocessing import features_from_payload
 from . import api
 from .requests import json_body
 from .serialize import prediction_json

@@ -2,10 +2,10 @@
 from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError
 
-from .. import db
+from ..storage import db
 from ..errors import ApiError
-from ..preprocessing import decode_payload
-from ..records import Feedback, Prediction, utcnow
+from ..recognition.preprocessing import decode_payload
+from ..storage.records import Feedback, Prediction, utcnow
 from . import api
 from .predict import classify_and_store
 from .requests import image_field, json_body

@@ -1,8 +1,9 @@
 """Model versions: GET /api/models, GET /api/models/<v>, POST /api/models (train), POST .../activate."""
 from flask import current_app, request, url_for
 
-from .. import db, training_jobs, versions
-from ..auth import admin_required
+from ..jobs import training as training_jobs
+from ..storage import db, versions
+from .auth import admin_required
 from ..errors import ApiError
 from . import api
 from .requests import json_body

@@ -1,4 +1,4 @@
-"""GET /api/openapi.json: the OpenAPI 3 description of the whole API, from app/openapi.yaml."""
+"""GET /api/openapi.json: the OpenAPI 3 description of the whole API, from app/api/openapi.yaml."""
 import copy
 import functools
 from pathlib import Path
@@ -8,7 +8,7 @@ from flask import current_app
 
 from . import api
 
-SPEC_FILE = Path(__file__).resolve().parent.parent / "openapi.yaml"
+SPEC_FILE = Path(__file__).resolve().parent / "openapi.yaml"
 
 
 @functools.cache

@@ -1,10 +1,10 @@
 """POST /api/predict: an image in, the digit out."""
 from flask import current_app, request
 
-from .. import db
-from ..preprocessing import decode_payload, features_from_bytes
+from ..storage import db
+from ..recognition.preprocessing import decode_payload, features_from_bytes
 from ..errors import ApiError
-from ..records import insert_prediction
+from ..storage.records import insert_prediction
 from . import api
 from .requests import image_field, json_body
 from .serialize import prediction_json

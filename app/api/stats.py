@@ -3,9 +3,9 @@ from datetime import timedelta
 
 from sqlalchemy import case, func, select
 
-from .. import db
-from ..model import N_CLASSES
-from ..records import Feedback, Prediction, utcnow
+from ..storage import db
+from ..recognition.model import N_CLASSES
+from ..storage.records import Feedback, Prediction, utcnow
 from . import api
 
 DAILY_DAYS = 30  # the daily counts cover the last 30 days (UTC), days without activity left out

@@ -10,11 +10,11 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.orm import sessionmaker
 
-from .errors import error_response
+from ..errors import error_response
 
 log = logging.getLogger(__name__)
 
-MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
+MIGRATIONS = Path(__file__).resolve().parents[2] / "migrations"
 SQLITE_BUSY_TIMEOUT = 30.0  # seconds a writer waits for another process's write to finish
 PG_SCHEMA_LOCK = 60_2026  # pg_advisory_lock key held while one process migrates
 # The newest revision in migrations/versions (tests hold it equal to Alembic's head). Checking it with

@@ -13,8 +13,8 @@ import tempfile
 from importlib.metadata import version
 from pathlib import Path
 
-from .exceptions import ModelIntegrityError, ModelUnavailableError
-from .preprocessing import FEATURES_VERSION
+from ..exceptions import ModelIntegrityError, ModelUnavailableError
+from ..recognition.preprocessing import FEATURES_VERSION
 
 MAGIC = b"DIGITS-MODEL 1\n"
 # Read from the installed package's metadata: importing scikit-learn would cost serving over a second.

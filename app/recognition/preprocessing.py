@@ -15,7 +15,7 @@ from PIL import Image, ImageOps
 from scipy import ndimage
 from skimage.morphology import skeletonize
 
-from .exceptions import EmptyImageError, ImageTooLargeError, InvalidImageError
+from ..exceptions import EmptyImageError, ImageTooLargeError, InvalidImageError
 
 # Bump whenever a change gives an image different features: models trained on other features are
 # refused (and `make run` retrains), since their answers would be silently wrong.

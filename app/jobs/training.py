@@ -7,8 +7,8 @@ import threading
 
 import numpy as np
 
-from . import versions
-from .export import feedback_inputs, feedback_rows
+from ..storage import versions
+from ..storage.export import feedback_inputs, feedback_rows
 
 log = logging.getLogger(__name__)
 
@@ -39,7 +39,7 @@ def start(database, factory, timeout):
 
 def train(database, registry, factory, version, include_feedback=True, progress=None):
     """Train ``version`` (its row says training), store its file, mark it ready -> metadata; failed on error."""
-    from .training import build_training_set  # scikit-learn's datasets and model selection: training only
+    from ..recognition.training import build_training_set  # scikit-learn's datasets and model selection: training only
 
     def report(fraction):
         with database.Session() as session:
@@ -71,7 +71,7 @@ def train(database, registry, factory, version, include_feedback=True, progress=
 
 def default_factory():
     """The shipped ``ClassifierFactory``, imported on first use: serving never loads the training code."""
-    from .classifier import ClassifierFactory
+    from ..recognition.classifier import ClassifierFactory
 
     return ClassifierFactory()
 

@@ -4,7 +4,7 @@ import hmac
 
 from flask import current_app, request
 
-from .errors import ApiError
+from ..errors import ApiError
 
 DISABLED = ("Training and activating models are turned off: no admin token is configured. "
             "Set the ADMIN_TOKEN environment variable, restart the server, and send "

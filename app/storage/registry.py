@@ -14,7 +14,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from . import versions
 from .model_file import read_signed, resolve_signing_key, write_signed
-from .exceptions import ModelIntegrityError, ModelUnavailableError
+from ..exceptions import ModelIntegrityError, ModelUnavailableError
 
 log = logging.getLogger(__name__)
 

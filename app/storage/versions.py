@@ -4,8 +4,8 @@ from datetime import timedelta
 from sqlalchemy import exists, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
-from .errors import ApiError
-from .model import SOURCES
+from ..errors import ApiError
+from ..recognition.model import SOURCES
 from .records import ActiveModel, ModelVersion, utcnow
 
 MAX_VERSION = 2**31 - 1  # an INTEGER column: larger numbers are unknown without asking the database

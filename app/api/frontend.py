@@ -5,7 +5,7 @@ route stays 405) and unknown /api paths stay JSON.
 """
 from flask import current_app, request, send_from_directory
 
-from .errors import handle_http_exception
+from ..errors import handle_http_exception
 
 NOT_BUILT = """<!doctype html><title>Digits</title>
 <p>The drawing page is not built yet. Run <code>make run</code> (or <code>npm ci &amp;&amp; npm run build</code>).

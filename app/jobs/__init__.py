@@ -1,0 +1,1 @@
+"""Background jobs: training runs of new model versions."""

@@ -1,0 +1,1 @@
+"""Recognition: image -> features (preprocessing), the training set, the k-nearest-neighbours model, its doubt."""

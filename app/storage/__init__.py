@@ -1,0 +1,1 @@
+"""Storage: the database (records, migrations check), model versions and their signed files, feedback export."""
