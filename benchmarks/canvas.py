@@ -1,7 +1,7 @@
 """Render digits the way a browser canvas exports them: an anti-aliased stroke on a transparent RGBA PNG.
 
 A load_digits sample becomes a centre-line (upsample, threshold, skeletonize) that is drawn with round
-pen strokes at a random size, position, slant and width by ``tests.drawing.draw_strokes`` (a
+pen strokes at a random size, position, slant and width by ``app.recognition.canvas.render_strokes`` (a
 supersampled canvas downsampled with LANCZOS, so the edges are anti-aliased like a browser's).
 Everything is seeded.
 """
@@ -11,9 +11,8 @@ from skimage.morphology import skeletonize
 
 from app.recognition import preprocessing as pp
 from app.recognition import training
-from tests.drawing import draw_strokes
+from app.recognition.canvas import render_strokes
 
-INKS = ((0, 0, 0), (0x22, 0x22, 0x22), (20, 30, 120))
 NEIGHBOURS = ((0, 1), (1, -1), (1, 0), (1, 1))  # each 8-connected pair once
 
 
@@ -36,34 +35,6 @@ def skeleton_segments(skeleton):
     on = set(zip(rows.tolist(), cols.tolist()))
     segments = [((r, c), (r + dr, c + dc)) for r, c in on for dr, dc in NEIGHBOURS if (r + dr, c + dc) in on]
     return segments, sorted(on)
-
-
-def random_placement(points, rng, size):
-    """Map unit-box (x, y) points onto a canvas: random slant, rotation, height 35-95%, position."""
-    points = np.asarray(points, dtype=float)
-    slant, angle = rng.uniform(-0.25, 0.25), np.deg2rad(rng.uniform(-8, 8))
-    points = points - points.mean(axis=0)
-    points[:, 0] -= slant * points[:, 1]
-    points = points @ np.array([[np.cos(angle), np.sin(angle)], [-np.sin(angle), np.cos(angle)]])
-    span = points.max(axis=0) - points.min(axis=0)
-    height = rng.uniform(0.35, 0.95) * size
-    scale = height / max(span[1], span[0] * 0.9, 1e-9)
-    width_fraction = rng.uniform(0.04, 0.16)
-    pen = max(2.0, width_fraction * height)
-    points = (points - points.min(axis=0)) * scale
-    extent = points.max(axis=0) + pen
-    room = np.maximum(size - extent, 0)
-    return points + pen / 2 + rng.uniform(0, 1, 2) * room, pen
-
-
-def render_strokes(polylines, rng, size=None):
-    """Polylines of unit-box (x, y) points -> a random canvas-like RGBA drawing of them."""
-    size = int(size or rng.integers(200, 401))
-    placed, pen = random_placement(np.vstack(polylines), rng, size)
-    lines = np.split(placed, np.cumsum([len(line) for line in polylines])[:-1])
-    # segment by segment, each with round caps: drawing whole polylines (curved joints) moves a few pixels
-    strokes = [line[i:i + 2] for line in lines for i in range(max(len(line) - 1, 1))]
-    return draw_strokes(strokes, size, pen, INKS[rng.integers(len(INKS))])
 
 
 def render_digit(features, rng, size=None, label=None):

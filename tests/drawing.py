@@ -1,32 +1,8 @@
-"""Test helper: draw strokes the way a browser canvas exports them (anti-aliased, transparent background)."""
+"""Test helpers: drawings as a browser canvas exports them (``draw_strokes``), encoded as files and data URIs."""
 import base64
 import io
 
-from PIL import Image, ImageDraw
-
-SUPERSAMPLE = 4
-
-
-def draw_strokes(strokes, size=280, width=16, ink=(20, 20, 20), background=None):
-    """Strokes (lists of (x, y) points) -> RGBA image; background None means transparent."""
-    big = size * SUPERSAMPLE
-    alpha = Image.new("L", (big, big), 0)
-    pen = ImageDraw.Draw(alpha)
-    radius = width * SUPERSAMPLE / 2
-    for stroke in strokes:
-        points = [(x * SUPERSAMPLE, y * SUPERSAMPLE) for x, y in stroke]
-        if len(points) > 1:
-            pen.line(points, fill=255, width=max(1, round(width * SUPERSAMPLE)), joint="curve")
-        for x, y in points:  # round caps and joins
-            pen.ellipse((x - radius, y - radius, x + radius, y + radius), fill=255)
-    alpha = alpha.resize((size, size), Image.Resampling.LANCZOS)
-    image = Image.new("RGBA", (size, size), ink + (0,))
-    image.putalpha(alpha)
-    if background is not None:
-        flat = Image.new("RGBA", (size, size), background + (255,))
-        flat.alpha_composite(image)
-        return flat
-    return image
+from app.recognition.canvas import draw_strokes  # noqa: F401  (the tests draw through it)
 
 
 def png_bytes(image, format="PNG"):

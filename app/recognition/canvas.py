@@ -1,0 +1,139 @@
+"""Digits drawn the way a browser canvas exports a drawing: a dark anti-aliased stroke on a transparent PNG.
+
+Used wherever the project measures itself as users meet it (the reference set, the benchmarks, the tests):
+a digit becomes pen strokes (``pen_strokes``: its centre-line traced into polylines), and the strokes are
+drawn with a round pen at a random size, place, slant and width on a canvas of random size
+(``render_strokes``), supersampled and reduced with LANCZOS so the edges are anti-aliased like a browser's.
+``render_ink`` draws a grey ink image itself instead (a soft brush's look), thickened or thinned.
+"""
+import numpy as np
+from PIL import Image, ImageDraw
+from scipy import ndimage
+from skimage.measure import approximate_polygon
+from skimage.morphology import skeletonize
+
+SUPERSAMPLE = 4
+INKS = ((0, 0, 0), (0x22, 0x22, 0x22), (20, 30, 120))
+CANVAS_SIZES = (200, 400)  # smallest and largest canvas side, pixels
+HEIGHT_SHARE = (0.35, 0.95)  # the digit's height as a share of the canvas
+PEN_SHARE = (0.04, 0.16)  # the pen's width as a share of the digit's height
+TRACE_UPSAMPLE = 4  # a 28x28 digit is traced at 112x112
+TRACE_LEVEL = 0.5  # ink level of the traced shape
+SIMPLIFY = 0.7  # pixels a simplified polyline may stray from the traced centre-line
+_OFFSETS = tuple((dr, dc) for dr in (-1, 0, 1) for dc in (-1, 0, 1) if dr or dc)
+
+
+def draw_strokes(strokes, size=280, width=16, ink=(20, 20, 20), background=None):
+    """Strokes (lists of (x, y) canvas points) -> RGBA image; background None means transparent."""
+    big = size * SUPERSAMPLE
+    alpha = Image.new("L", (big, big), 0)
+    pen = ImageDraw.Draw(alpha)
+    radius = width * SUPERSAMPLE / 2
+    for stroke in strokes:
+        points = [(x * SUPERSAMPLE, y * SUPERSAMPLE) for x, y in stroke]
+        if len(points) > 1:
+            pen.line(points, fill=255, width=max(1, round(width * SUPERSAMPLE)), joint="curve")
+        for x, y in points:  # round caps and joins
+            pen.ellipse((x - radius, y - radius, x + radius, y + radius), fill=255)
+    alpha = alpha.resize((size, size), Image.Resampling.LANCZOS)
+    image = Image.new("RGBA", (size, size), ink + (0,))
+    image.putalpha(alpha)
+    if background is not None:
+        flat = Image.new("RGBA", (size, size), background + (255,))
+        flat.alpha_composite(image)
+        return flat
+    return image
+
+
+def trace(skeleton):
+    """A one-pixel-wide skeleton -> polylines of (row, col) pixels, each edge of its 8-connected graph walked once.
+
+    Walks start at ends and junctions (pixels with other than two neighbours), then at what is left: loops.
+    """
+    on = set(zip(*np.nonzero(skeleton)))
+    neighbours = {p: [(p[0] + dr, p[1] + dc) for dr, dc in _OFFSETS if (p[0] + dr, p[1] + dc) in on] for p in on}
+    walked, paths = set(), []
+    for start in sorted(on, key=lambda p: (len(neighbours[p]) == 2, p)):
+        if not neighbours[start]:
+            paths.append([start])
+        for step in neighbours[start]:
+            if frozenset((start, step)) in walked:
+                continue
+            walked.add(frozenset((start, step)))
+            path = [start, step]
+            while len(neighbours[path[-1]]) == 2:
+                ahead = [p for p in neighbours[path[-1]] if frozenset((path[-1], p)) not in walked]
+                if not ahead:
+                    break
+                walked.add(frozenset((path[-1], ahead[0])))
+                path.append(ahead[0])
+            paths.append(path)
+    return paths
+
+
+def pen_strokes(ink, upsample=TRACE_UPSAMPLE, level=TRACE_LEVEL):
+    """A grey ink image (0..1) -> its centre-line as polylines of (x, y) points in the image's pixel units."""
+    height, width = ink.shape
+    big = Image.fromarray(np.asarray(ink, dtype=np.float32)).resize((width * upsample, height * upsample),
+                                                                     Image.Resampling.BICUBIC)
+    shape = np.asarray(big) > level
+    strokes = []
+    for path in trace(skeletonize(shape)):
+        points = approximate_polygon(np.asarray(path, dtype=float), SIMPLIFY) if len(path) > 2 else np.asarray(path)
+        strokes.append([((c + 0.5) / upsample, (r + 0.5) / upsample) for r, c in points])
+    return strokes
+
+
+def random_placement(points, rng, size, pen_share=PEN_SHARE):
+    """Map (x, y) points onto a ``size`` canvas: random slant, rotation, height 35-95 %, position -> (points, pen)."""
+    points = np.asarray(points, dtype=float)
+    slant, angle = rng.uniform(-0.25, 0.25), np.deg2rad(rng.uniform(-8, 8))
+    points = points - points.mean(axis=0)
+    points[:, 0] -= slant * points[:, 1]
+    points = points @ np.array([[np.cos(angle), np.sin(angle)], [-np.sin(angle), np.cos(angle)]])
+    span = points.max(axis=0) - points.min(axis=0)
+    height = rng.uniform(*HEIGHT_SHARE) * size
+    scale = height / max(span[1], span[0] * 0.9, 1e-9)
+    pen = max(2.0, rng.uniform(*pen_share) * height)
+    points = (points - points.min(axis=0)) * scale
+    extent = points.max(axis=0) + pen
+    room = np.maximum(size - extent, 0)
+    return points + pen / 2 + rng.uniform(0, 1, 2) * room, pen
+
+
+def canvas_size(rng):
+    """A canvas side between the smallest and the largest the page is shown at."""
+    return int(rng.integers(CANVAS_SIZES[0], CANVAS_SIZES[1] + 1))
+
+
+def render_strokes(polylines, rng, size=None, pen_share=PEN_SHARE):
+    """Polylines of (x, y) points (any units) -> a random canvas-like RGBA drawing of them."""
+    size = int(size or canvas_size(rng))
+    placed, pen = random_placement(np.vstack(polylines), rng, size, pen_share)
+    lines = np.split(placed, np.cumsum([len(line) for line in polylines])[:-1])
+    # segment by segment, each with round caps: drawing whole polylines (curved joints) moves a few pixels
+    strokes = [line[i:i + 2] for line in lines for i in range(max(len(line) - 1, 1))]
+    return draw_strokes(strokes, size, pen, INKS[rng.integers(len(INKS))])
+
+
+def render_ink(ink, rng, size=None):
+    """A grey ink image (0..1) -> a random canvas-like RGBA drawing of the image itself: scaled to 35-95 % of
+    the canvas height, placed anywhere, its strokes made up to a fifth heavier or lighter."""
+    size = int(size or canvas_size(rng))
+    ink = np.asarray(ink, dtype=np.float32)
+    rows, cols = np.flatnonzero(ink.max(axis=1) > 0.05), np.flatnonzero(ink.max(axis=0) > 0.05)
+    ink = ink[rows[0]:rows[-1] + 1, cols[0]:cols[-1] + 1]
+    height = int(rng.uniform(*HEIGHT_SHARE) * size)
+    width = max(1, min(size - 2, round(ink.shape[1] * height / ink.shape[0])))
+    scaled = np.clip(np.asarray(Image.fromarray(ink).resize((width, height), Image.Resampling.BICUBIC)), 0, 1)
+    steps = int(round(rng.uniform(-0.2, 0.2) * height / 10))  # about a fifth of a typical stroke
+    if steps > 0:
+        scaled = ndimage.grey_dilation(scaled, size=(2 * steps + 1,) * 2)
+    elif steps < 0 and ndimage.grey_erosion(scaled, size=(1 - 2 * steps,) * 2).max() > 0.5:
+        scaled = ndimage.grey_erosion(scaled, size=(1 - 2 * steps,) * 2)
+    top, left = (int(rng.integers(0, size - side + 1)) for side in (height, width))
+    alpha = np.zeros((size, size), dtype=np.uint8)
+    alpha[top:top + height, left:left + width] = np.rint(scaled * 255).astype(np.uint8)
+    image = Image.new("RGBA", (size, size), INKS[rng.integers(len(INKS))] + (0,))
+    image.putalpha(Image.fromarray(alpha))
+    return image
