@@ -1,6 +1,7 @@
-"""Things that are not digits, drawn the way a canvas exports them: scribbles, shapes, letters, dots, lines.
+"""Things that are not one digit, drawn the way a canvas exports them: scribbles, shapes, letters, dots, lines,
+and two real handwritten digits side by side.
 
-Each generator returns polylines in a unit box; ``benchmarks.canvas.render_strokes`` places them at a
+Each generator returns polylines in a unit box; ``app.recognition.canvas.render_strokes`` places them at a
 random size, position and stroke width, exactly as held-out digits are drawn. Letters come from
 Pillow's own scalable font, reduced to their centre-line so they are drawn with the same pen.
 Letters that people also write as digits (O, I, l, S, Z, B, g, q, b, G, T, J) are left out.
@@ -9,10 +10,11 @@ import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 from skimage.morphology import skeletonize
 
-from .canvas import render_strokes, skeleton_segments
+from app.recognition.canvas import pen_strokes, render_strokes, skeleton_segments
+from app.recognition.handwriting import load_real_digits, split_indices
 
 LETTERS = "ACEFHKMNPRUVWXYaehkmnrwxy"
-KINDS = ("scribble", "circle", "square", "cross", "letter", "dot", "line")
+KINDS = ("scribble", "circle", "square", "cross", "letter", "dot", "line", "pair")
 
 
 def scribble(rng):
@@ -63,8 +65,18 @@ def letter(rng):
     return glyph(LETTERS[rng.integers(len(LETTERS))])
 
 
+def pair(rng):
+    """Two real validation digits written side by side, as one drawing (a number, not a digit)."""
+    images, validation = load_real_digits()[0], split_indices()[1]
+    first, second = (pen_strokes(images[i]) for i in rng.choice(validation, 2, replace=False))
+    gap = rng.uniform(2, 8)  # pixels of the 28x28 digits between them
+    right = max(x for stroke in first for x, _ in stroke)
+    left = min(x for stroke in second for x, _ in stroke)
+    return first + [[(x - left + right + gap, y) for x, y in stroke] for stroke in second]
+
+
 GENERATORS = {"scribble": scribble, "circle": circle, "square": square, "cross": cross,
-              "letter": letter, "dot": dot, "line": line}
+              "letter": letter, "dot": dot, "line": line, "pair": pair}
 
 
 def render_nondigits(per_kind=40, seed=1):

@@ -17,7 +17,7 @@ from app.recognition import preprocessing as pp
 from app.recognition import training
 from app.recognition.classifier import ClassifierFactory
 from app.recognition.uncertainty import far_threshold, judge
-from benchmarks.canvas import render_set
+from app.recognition.canvas import render_set
 from benchmarks.handdrawn import render_handdrawn
 from benchmarks.nondigits import KINDS, render_nondigits
 

@@ -9,7 +9,7 @@ from collections import Counter
 import numpy as np
 
 from app.recognition.training import heldout_indices, load_base_digits
-from benchmarks.canvas import render_set
+from app.recognition.canvas import render_set
 from benchmarks.handdrawn import render_handdrawn
 from benchmarks.harness import serving_app
 from benchmarks.nondigits import KINDS, render_nondigits

@@ -1,31 +1,15 @@
-"""The accuracy benchmark's diagnostics: drawings that lost the loops of their digit, the sheet of misreads,
-the stray dot."""
+"""The accuracy benchmark's diagnostics: the sheet of misreads, the stray dot."""
 import numpy as np
 from PIL import Image
 
 from app.recognition.training import load_base_digits
-from benchmarks.accuracy import lost_loops, save_misreads
-from benchmarks.canvas import add_speck
+from benchmarks.accuracy import save_misreads
+from app.recognition.canvas import add_speck
 from benchmarks.sheet import CAPTION, TILE, source_picture
 from tests.drawing import draw_strokes
 
 RING = [(140 + 60 * np.cos(t), 140 + 90 * np.sin(t)) for t in np.linspace(0, 2 * np.pi, 40)]
 ARC = RING[5:36]  # the ring with a gap: a C
-STACKED = [(140 + 45 * np.cos(t), 90 + 45 * np.sin(t)) for t in np.linspace(0, 2 * np.pi, 30)]
-LOWER = [(140 + 50 * np.cos(t), 185 + 50 * np.sin(t)) for t in np.linspace(0, 2 * np.pi, 30)]
-
-
-def test_lost_loops_flags_digits_drawn_with_fewer_loops_than_they_have():
-    ring, arc = draw_strokes([RING], width=12), draw_strokes([ARC], width=12)
-    eight = draw_strokes([STACKED, LOWER], width=12)
-    loop_on_stick = draw_strokes([STACKED, [(185, 90), (185, 260)]], width=12)
-    lost = lost_loops([ring, arc, eight, loop_on_stick, arc, loop_on_stick], np.array([0, 0, 8, 8, 6, 9]))
-    assert lost.tolist() == [False, True, False, True, True, False]
-
-
-def test_lost_loops_ignores_digits_without_loops():
-    arc = draw_strokes([ARC], width=12)
-    assert not lost_loops([arc, arc], np.array([1, 7])).any()
 
 
 def test_contact_sheet_shows_each_drawing_beside_its_source(tmp_path):

@@ -109,6 +109,23 @@ def test_signed_round_trip(trained, tmp_path):
     assert isinstance(model, type(trained[0]))
 
 
+def test_versions_stored_before_the_modules_moved_still_load(trained, tmp_path, monkeypatch):
+    """A file pickled when the model class lived in ``app.model`` loads as today's class."""
+    import sys
+
+    from app.recognition import model as model_module
+
+    monkeypatch.setitem(sys.modules, "app.model", model_module)
+    monkeypatch.setattr(DigitClassifier, "__module__", "app.model")
+    write_signed(tmp_path / "old.pkl", *trained, key=KEY)
+    monkeypatch.undo()
+    assert b"app.model" in (tmp_path / "old.pkl").read_bytes() and "app.model" not in sys.modules
+    model, _ = read_signed(tmp_path / "old.pkl", KEY)
+    assert isinstance(model, DigitClassifier)
+    sample = load_base_digits()[0][:20]
+    assert [p.digit for p in model.predict(sample)] == [p.digit for p in trained[0].predict(sample)]
+
+
 @pytest.mark.parametrize("damage", ["flip_payload_byte", "truncate", "edit_metadata", "not_a_model"])
 def test_tampered_file_is_refused_with_rebuild_hint(trained, tmp_path, damage):
     path = tmp_path / "m.pkl"

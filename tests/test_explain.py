@@ -3,7 +3,7 @@ import numpy as np
 import pytest
 
 from app.recognition.uncertainty import FAR, SPLIT, far_threshold, judge
-from benchmarks.canvas import render_strokes
+from app.recognition.canvas import render_strokes
 from benchmarks.nondigits import glyph, scribble
 from tests.drawing import ONE, SEVEN, ZERO, data_uri, draw_strokes
 

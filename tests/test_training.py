@@ -9,7 +9,7 @@ from app.storage.model_file import write_signed
 from app.recognition.model import SOURCES
 from app.recognition.preprocessing import stroke_width
 from app.recognition.training import build_training_set, heldout_indices, load_base_digits, training_indices
-from benchmarks.canvas import render_set
+from app.recognition.canvas import render_set
 from tests.drawing import data_uri
 
 
@@ -24,9 +24,9 @@ def test_heldout_split_is_fixed_stratified_and_disjoint():
 
 def test_variants_have_source_synthetic_and_the_group_of_their_digit():
     indices = training_indices()[:30]
-    training = build_training_set(n_variants=3, indices=indices)
+    training = build_training_set(n_variants=3, indices=indices, handwriting=())
     synthetic = training.sources == SOURCES.index("synthetic")
-    assert training.counts() == {"load_digits": 30, "synthetic": 90, "feedback": 0}
+    assert training.counts() == {"load_digits": 30, "synthetic": 90, "feedback": 0, "handwriting": 0}
     assert (training.groups[~synthetic] == indices).all()
     assert (training.groups[synthetic] == np.repeat(indices, 3)).all()
     assert (training.labels[synthetic] == np.repeat(load_base_digits()[1][indices], 3)).all()
@@ -35,15 +35,16 @@ def test_variants_have_source_synthetic_and_the_group_of_their_digit():
 
 
 def test_default_training_set_has_no_heldout_digit():
-    training = build_training_set(n_variants=0)
+    training = build_training_set(n_variants=0, handwriting=())
     assert not np.isin(training.groups, heldout_indices()).any()
     assert training.counts()["load_digits"] == len(training_indices())
 
 
 def test_feedback_is_source_feedback_in_new_groups():
     feedback = np.full((2, 8, 8), 5, dtype=np.uint8)
-    training = build_training_set(feedback, [3, 4], n_variants=1, indices=training_indices()[:5])
-    assert training.counts() == {"load_digits": 5, "synthetic": 5, "feedback": 2}
+    training = build_training_set(feedback, [3, 4], n_variants=1, indices=training_indices()[:5],
+                                  handwriting=[7, 4000], handwriting_variants=1)
+    assert training.counts() == {"load_digits": 5, "synthetic": 7, "feedback": 2, "handwriting": 2}
     assert training.labels[-2:].tolist() == [3, 4]
     assert (training.inputs[-2:] == 5).all()
     assert len(set(training.groups[-2:]) | set(training.groups[:-2])) == len(set(training.groups[:-2])) + 2
@@ -51,7 +52,7 @@ def test_feedback_is_source_feedback_in_new_groups():
 
 def test_canvas_drawings_of_heldout_digits_are_read_through_the_api(settings):
     """60 browser-like renderings of held-out digits, POSTed to /api/predict of a model trained here."""
-    model, metadata = ClassifierFactory(n_variants=1, cv_folds=2).build()
+    model, metadata = ClassifierFactory(n_variants=1, handwriting_variants=0, cv_folds=2).build()
     settings.CLASSIFIER_STORAGE.parent.mkdir(parents=True, exist_ok=True)
     write_signed(settings.CLASSIFIER_STORAGE, model, metadata, key=settings.MODEL_SIGNING_KEY.encode())
     client = create_app(settings).test_client()
@@ -120,5 +121,25 @@ def test_variants_do_not_depend_on_how_the_work_is_split():
 
 def test_no_variants_is_an_empty_set():
     assert training.synthetic_samples(*(part[:3] for part in load_base_digits()), 0).shape == (0, 64)
-    built = training.build_training_set(n_variants=0, indices=np.arange(10))
+    built = training.build_training_set(n_variants=0, indices=np.arange(10), handwriting=())
     assert len(built.labels) == 10 and set(built.counts().values()) == {10, 0}
+    assert len(training.build_training_set(n_variants=0, indices=[], handwriting=[]).labels) == 0
+
+
+def test_real_handwriting_and_its_variants_keep_their_digit_and_group():
+    indices = np.array([3, 1499, 4999])
+    built = training.handwriting_set(indices, n_variants=2)
+    real = built.sources == SOURCES.index("handwriting")
+    assert built.inputs.shape == (9, 64) and built.inputs.dtype == np.uint8 and built.inputs.max() == 16
+    assert real.tolist() == [True, False, False] * 3
+    assert (built.sources[~real] == SOURCES.index("synthetic")).all()
+    assert built.labels.tolist() == [0] * 3 + [2] * 3 + [9] * 3
+    assert (built.groups == np.repeat(training.HANDWRITING_GROUPS + indices, 3)).all()
+    assert (built.inputs[0] != built.inputs[1]).any()  # a variant is bent, not a copy
+
+
+def test_real_handwriting_features_do_not_depend_on_how_the_work_is_split():
+    indices = np.arange(0, 5000, 625)
+    one = training.handwriting_set(indices, n_variants=1, n_jobs=1)
+    assert (one.inputs == training.handwriting_set(indices, n_variants=1, n_jobs=2).inputs).all()
+    assert (one.inputs[::2] == training.handwriting_set(indices, n_variants=0, n_jobs=1).inputs).all()

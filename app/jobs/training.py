@@ -39,8 +39,6 @@ def start(database, factory, timeout):
 
 def train(database, registry, factory, version, include_feedback=True, progress=None):
     """Train ``version`` (its row says training), store its file, mark it ready -> metadata; failed on error."""
-    from ..recognition.training import build_training_set  # scikit-learn's datasets and model selection: training only
-
     def report(fraction):
         with database.Session() as session:
             versions.set_progress(session, version, fraction)
@@ -51,8 +49,7 @@ def train(database, registry, factory, version, include_feedback=True, progress=
         with database.Session() as session:
             inputs, labels = feedback_examples(session)
         report(FEEDBACK_LOADED)
-        training = build_training_set(inputs if include_feedback else None, labels if include_feedback else None,
-                                      n_variants=factory.n_variants)
+        training = factory.training_set(inputs if include_feedback else None, labels if include_feedback else None)
         report(TRAINING_SET_BUILT)
         model, metadata = factory.build(
             training, progress=lambda f: report(TRAINING_SET_BUILT + (MODEL_BUILT - TRAINING_SET_BUILT) * f))

@@ -5,12 +5,16 @@ a digit becomes pen strokes (``pen_strokes``: its centre-line traced into polyli
 drawn with a round pen at a random size, place, slant and width on a canvas of random size
 (``render_strokes``), supersampled and reduced with LANCZOS so the edges are anti-aliased like a browser's.
 ``render_ink`` draws a grey ink image itself instead (a soft brush's look), thickened or thinned.
+A load_digits sample is drawn along its centre-line too (``render_digit``); ``add_speck`` adds a stray dot.
 """
 import numpy as np
 from PIL import Image, ImageDraw
 from scipy import ndimage
 from skimage.measure import approximate_polygon
 from skimage.morphology import skeletonize
+
+from . import preprocessing as pp
+from . import training
 
 SUPERSAMPLE = 4
 INKS = ((0, 0, 0), (0x22, 0x22, 0x22), (20, 30, 120))
@@ -20,7 +24,16 @@ PEN_SHARE = (0.04, 0.16)  # the pen's width as a share of the digit's height
 TRACE_UPSAMPLE = 4  # a 28x28 digit is traced at 112x112
 TRACE_LEVEL = 0.5  # ink level of the traced shape
 SIMPLIFY = 0.7  # pixels a simplified polyline may stray from the traced centre-line
+NEIGHBOURS = ((0, 1), (1, -1), (1, 0), (1, 1))  # each 8-connected pair once
 _OFFSETS = tuple((dr, dc) for dr in (-1, 0, 1) for dc in (-1, 0, 1) if dr or dc)
+
+
+def _linked(on, p, q):
+    """Whether skeleton pixels p and q are joined by an edge: neighbours, unless diagonal ones that a third
+    pixel already joins at right angles (so a junction is one pixel, not a cluster of tiny loops)."""
+    if p[0] == q[0] or p[1] == q[1]:
+        return True
+    return (p[0], q[1]) not in on and (q[0], p[1]) not in on
 
 
 def draw_strokes(strokes, size=280, width=16, ink=(20, 20, 20), background=None):
@@ -51,7 +64,8 @@ def trace(skeleton):
     Walks start at ends and junctions (pixels with other than two neighbours), then at what is left: loops.
     """
     on = set(zip(*np.nonzero(skeleton)))
-    neighbours = {p: [(p[0] + dr, p[1] + dc) for dr, dc in _OFFSETS if (p[0] + dr, p[1] + dc) in on] for p in on}
+    neighbours = {p: [q for q in ((p[0] + dr, p[1] + dc) for dr, dc in _OFFSETS) if q in on and _linked(on, p, q)]
+                  for p in on}
     walked, paths = set(), []
     for start in sorted(on, key=lambda p: (len(neighbours[p]) == 2, p)):
         if not neighbours[start]:
@@ -137,3 +151,61 @@ def render_ink(ink, rng, size=None):
     image = Image.new("RGBA", (size, size), INKS[rng.integers(len(INKS))] + (0,))
     image.putalpha(Image.fromarray(alpha))
     return image
+
+
+def centreline(features, label=None, upsample=8):
+    """8x8 block counts -> boolean skeleton image of the digit's pen path.
+
+    Bicubic upsampling, then the ink level that draws the loops a person draws the digit with (the
+    heavy 6, 8, 9s opened, no loop in a 3 whose arcs run together) without breaking the shape
+    (``app.recognition.training.centre_level``, which the pen variants of the training set use too).
+    """
+    grid = np.pad(np.asarray(features, dtype=np.float32).reshape(8, 8) / 16, 1)
+    size = 10 * upsample
+    image = np.asarray(Image.fromarray(grid).resize((size, size), Image.Resampling.BICUBIC))
+    return skeletonize(image > training.centre_level(image, min_hole_area=12, loops=training.LOOPS.get(label)))
+
+
+def skeleton_segments(skeleton):
+    """Pairs of 8-connected skeleton pixels -> list of ((r0, c0), (r1, c1)), plus the lone pixels."""
+    rows, cols = np.nonzero(skeleton)
+    on = set(zip(rows.tolist(), cols.tolist()))
+    segments = [((r, c), (r + dr, c + dc)) for r, c in on for dr, dc in NEIGHBOURS if (r + dr, c + dc) in on]
+    return segments, sorted(on)
+
+
+def render_digit(features, rng, size=None, label=None):
+    """A load_digits sample (of digit ``label``) -> a random canvas-like RGBA drawing of its centre-line."""
+    segments, points = skeleton_segments(centreline(features, label))
+    polylines = [[(c0, r0), (c1, r1)] for (r0, c0), (r1, c1) in segments] or [[(c, r)] for r, c in points]
+    return render_strokes(polylines, rng, size)
+
+
+def render_set(inputs, labels, renderings=2, seed=0):
+    """Each sample drawn ``renderings`` times -> (list of RGBA images, labels)."""
+    rng = np.random.default_rng(seed)
+    images = [render_digit(sample, rng, label=label) for sample, label in zip(inputs, labels)
+              for _ in range(renderings)]
+    return images, np.repeat(labels, renderings)
+
+
+def add_speck(image, rng, radius=None, gap=15):
+    """The drawing with a stray dot of ink (a tap, a slip of the pen) at a random spot at least ``gap`` px
+    outside the drawing's box, where the canvas has room; radius 1-4 px unless given."""
+    alpha = image.getchannel("A")
+    left, top, right, bottom = pp.visible_mask(alpha).getbbox()
+    radius = radius or int(rng.integers(1, 5))
+    spots = np.ones((image.height, image.width), dtype=bool)
+    spots[max(top - gap, 0):bottom + gap, max(left - gap, 0):right + gap] = False
+    spots[:radius], spots[-radius:], spots[:, :radius], spots[:, -radius:] = False, False, False, False
+    free_rows, free_cols = np.nonzero(spots)
+    if not free_rows.size:
+        return image
+    pick = rng.integers(free_rows.size)
+    y, x = free_rows[pick], free_cols[pick]
+    specked = image.copy()
+    opacity = np.asarray(alpha)
+    darkest = np.unravel_index(opacity.argmax(), opacity.shape)
+    ink = image.getpixel((int(darkest[1]), int(darkest[0])))[:3]  # the colour of the most opaque pixel
+    ImageDraw.Draw(specked).ellipse((x - radius, y - radius, x + radius, y + radius), fill=tuple(ink) + (255,))
+    return specked

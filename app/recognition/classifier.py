@@ -7,10 +7,12 @@ import sklearn
 from sklearn.model_selection import GroupKFold
 from sklearn.neighbors import KNeighborsClassifier
 
-from .model import DigitClassifier
+from .model import SOURCES, DigitClassifier
 from .preprocessing import FEATURES_VERSION
+from .reference import reference_accuracy
 from .uncertainty import far_threshold, outlier_score
-from .training import VARIANTS, build_training_set, heldout_indices
+from . import training as training_data
+from .training import HANDWRITING_VARIANTS, VARIANTS, heldout_indices
 
 
 class ClassifierFactory:
@@ -20,10 +22,18 @@ class ClassifierFactory:
     (canvas renderings and grouped CV); see benchmarks/README.md.
     """
 
-    def __init__(self, n_neighbors=5, weights="distance", cv_folds=5, n_variants=VARIANTS):
+    def __init__(self, n_neighbors=5, weights="distance", cv_folds=5, n_variants=VARIANTS,
+                 handwriting_variants=HANDWRITING_VARIANTS):
         self.params = {"n_neighbors": n_neighbors, "weights": weights}
         self.cv_folds = cv_folds
         self.n_variants = n_variants
+        self.handwriting_variants = handwriting_variants
+
+    def training_set(self, feedback_inputs=None, feedback_labels=None):
+        """This factory's training set: the real handwriting less its validation digits, load_digits less its
+        held-out digits, their variants, and the feedback given."""
+        return training_data.build_training_set(feedback_inputs, feedback_labels, n_variants=self.n_variants,
+                                                handwriting_variants=self.handwriting_variants)
 
     def new_estimator(self):
         """An unfitted ``KNeighborsClassifier`` with this factory's parameters."""
@@ -48,15 +58,15 @@ class ClassifierFactory:
         return float(correct.mean()), scores
 
     def build(self, training=None, progress=None):
-        """Train on ``training`` (default: load_digits minus the held-out digits, plus variants)
-        -> (DigitClassifier, metadata dict)."""
+        """Train on ``training`` (default: ``training_set()``) -> (DigitClassifier, metadata dict)."""
         started = time.perf_counter()
         report = progress or (lambda fraction: None)  # progress(share of the work done, 0..1)
-        training = training or build_training_set(n_variants=self.n_variants)
+        training = training or self.training_set()
         report(0.5)
         cv_accuracy, held_out_scores = self.cross_validate(training)
         report(0.9)
-        threshold = far_threshold(held_out_scores)
+        real = training.sources == SOURCES.index("handwriting")  # real digits, each scored by a model without it
+        threshold = far_threshold(held_out_scores[real] if real.any() else held_out_scores)
         model = self.fit(training.inputs, training.labels, training.sources, far_threshold=threshold)
         metadata = {
             "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
@@ -65,11 +75,13 @@ class ClassifierFactory:
             "training_samples": len(training.labels),
             "samples": training.counts(),
             "variants_per_digit": self.n_variants,
+            "handwriting_variants": self.handwriting_variants,
             "heldout_digits": int(len(heldout_indices())),
             "features_version": FEATURES_VERSION,
             "cv_accuracy": round(cv_accuracy, 4),
             "far_threshold": round(threshold, 3),
             "training_seconds": round(time.perf_counter() - started, 1),
+            "reference": reference_accuracy(model),
         }
         report(1.0)
         return model, metadata

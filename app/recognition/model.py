@@ -7,7 +7,7 @@ import numpy as np
 from .uncertainty import judge
 
 N_CLASSES = 10
-SOURCES = ("load_digits", "synthetic", "feedback")
+SOURCES = ("load_digits", "synthetic", "feedback", "handwriting")
 DERIVED = ("_points", "_norms", "_axes", "_centre", "_bounds", "_largest", "_knn")  # rebuilt on load, never pickled
 BOUND_AXES = 16  # principal axes of the single-query lower bound (8 or 12 prune less and were slower)
 SEED_SIZE = 64  # about this many samples nearest by projection set the first k-th best distance

@@ -1,6 +1,9 @@
-"""The training set: scikit-learn's ``load_digits``, synthetic variants of it, and user feedback.
+"""The training set: real handwritten digits, scikit-learn's ``load_digits``, synthetic variants of both,
+and user feedback.
 
-Every load_digits sample is redrawn as a 32x32 bitmap (optdigits' own resolution) and sent through
+The real digits (``handwriting``: the project's slice of MNIST) are 28x28 grey ink images; each is scaled
+up to the size of a drawing's ink map and sent through the drawings' own normalisation, as are variants of
+it bent by a random affine and elastic distortion. Every load_digits sample is redrawn as a 32x32 bitmap (optdigits' own resolution) and sent through
 the same normalisation a drawing goes through (``preprocessing.normalised_features``), so training
 and requests are compared in one feature space. Variants are the same digits bent the ways people
 bend them: rotated, slanted, squeezed, heavier or lighter, elastically distorted, and redrawn along
@@ -18,6 +21,7 @@ from sklearn.datasets import load_digits
 from sklearn.model_selection import train_test_split
 
 from . import preprocessing as pp
+from .handwriting import load_real_digits, split_indices
 from .model import SOURCES
 
 HELDOUT_SHARE = 0.2
@@ -32,6 +36,12 @@ MARGIN = 12  # room around a redrawn digit so rotations and distortions stay ins
 PEN_UPSAMPLE = 8  # 8x8 -> 64x64 for the pen variants: the normalisation's working resolution
 PEN_WIDTH = (0.06, 0.2)  # pen width of a pen variant, as a share of the digit's height
 CENTRE_THRESHOLDS = np.arange(0.3, 0.76, 0.05)  # candidate ink levels for a centre-line
+HANDWRITING_VARIANTS = 4  # distorted variants per real handwritten digit (chosen on the validation split)
+HANDWRITING_UPSAMPLE = 4  # 28x28 -> 112x112: above the normalisation's working resolution
+HANDWRITING_MARGIN = 16  # room around an upsampled real digit so distortions stay inside
+HANDWRITING_DISTORTION = {"rotation": 12.0, "shear": 0.15, "aspect": 0.15}
+HANDWRITING_ELASTIC = {"alpha": 6.0, "sigma": 12.0}  # pixels of wobble and smoothness at 112x112
+HANDWRITING_GROUPS = 100_000  # group of real digit i: HANDWRITING_GROUPS + i (load_digits' are its indices)
 # Loops a person draws each digit with. 2 (curly or not) and 4 (open or closed) are drawn both ways.
 LOOPS = {0: 1, 1: 0, 3: 0, 5: 0, 6: 1, 7: 0, 8: 2, 9: 1}
 
@@ -229,6 +239,8 @@ def synthetic_samples(inputs, labels, n_variants, seed=VARIANT_SEED, n_jobs=None
 
 def base_set(indices, n_variants, seed=VARIANT_SEED):
     """load_digits samples ``indices`` (normalised) plus their variants; groups are load_digits indices."""
+    if not len(indices):
+        return empty_set()
     all_inputs, all_labels = load_base_digits()
     inputs, labels = all_inputs[indices], all_labels[indices]
     originals = np.asarray([bitmap_features(redraw(sample)) for sample in inputs], dtype=np.uint8)
@@ -242,12 +254,75 @@ def base_set(indices, n_variants, seed=VARIANT_SEED):
     )
 
 
+def upsampled_ink(image, upsample=HANDWRITING_UPSAMPLE):
+    """A 28x28 grey ink image (0..1) -> the same ink ``upsample`` times larger (bicubic), as a drawing's ink map."""
+    height, width = image.shape
+    big = Image.fromarray(np.asarray(image, dtype=np.float32)).resize((width * upsample, height * upsample),
+                                                                       Image.Resampling.BICUBIC)
+    return np.clip(np.asarray(big), 0.0, 1.0)
+
+
+def ink_features(ink):
+    """An ink map (0..1) -> 8x8 features through the drawings' own normalisation (crop at the drawings' ink level)."""
+    return pp.normalised_features(pp.crop_to_ink(ink))
+
+
+def distorted_ink(image, rng):
+    """A real digit bent the ways people bend digits: rotated, slanted, squeezed and wobbled, at random."""
+    ink = np.pad(upsampled_ink(image), HANDWRITING_MARGIN)
+    ink = affine_distort(ink, rng, **HANDWRITING_DISTORTION)
+    return np.clip(elastic_distort(ink, rng, **HANDWRITING_ELASTIC), 0.0, 1.0)
+
+
+def handwriting_features(images, seeds, n_variants):
+    """Features of each real digit followed by those of its ``n_variants`` variants (one worker's share)."""
+    features = []
+    for image, seed in zip(images, seeds):
+        rng = np.random.default_rng(seed)
+        features.append(ink_features(upsampled_ink(image)))
+        features.extend(ink_features(distorted_ink(image, rng)) for _ in range(n_variants))
+    return features
+
+
+def handwriting_set(indices=None, n_variants=HANDWRITING_VARIANTS, seed=VARIANT_SEED, n_jobs=None):
+    """Real handwritten digits ``indices`` (default: the whole slice) and their variants, built on every core.
+
+    Each digit draws from its own random stream, so the result does not depend on how the work is split.
+    """
+    images, labels = load_real_digits()
+    indices = np.arange(len(labels)) if indices is None else np.asarray(indices, dtype=np.int64)
+    per_digit = n_variants + 1
+    if not len(indices):
+        return empty_set()
+    seeds = np.random.SeedSequence([seed, 14]).spawn(len(labels))
+    n_jobs = n_jobs or os.cpu_count() or 1
+    shares = [share for share in np.array_split(indices, n_jobs * 4) if len(share)]
+    parts = Parallel(n_jobs=n_jobs)(delayed(handwriting_features)(images[share], [seeds[i] for i in share], n_variants)
+                                    for share in shares)
+    inputs = np.asarray([f for part in parts for f in part], dtype=np.uint8).reshape(-1, pp.GRID * pp.GRID)
+    kinds = np.tile([SOURCES.index("handwriting")] + [SOURCES.index("synthetic")] * n_variants, len(indices))
+    return TrainingSet(inputs=inputs, labels=np.repeat(labels[indices], per_digit), sources=kinds.astype(np.uint8),
+                       groups=np.repeat(HANDWRITING_GROUPS + indices, per_digit))
+
+
+def empty_set():
+    """A training set with no samples."""
+    return TrainingSet(np.zeros((0, pp.GRID * pp.GRID), np.uint8), np.zeros(0, np.int64), np.zeros(0, np.uint8),
+                       np.zeros(0, np.int64))
+
+
+def combine(*sets):
+    """One training set holding the samples of ``sets``, in order."""
+    return TrainingSet(*(np.concatenate([getattr(part, field) for part in sets])
+                         for field in ("inputs", "labels", "sources", "groups")))
+
+
 def add_feedback(training, feedback_inputs, feedback_labels):
     """``training`` plus feedback samples (features already preprocessed), each in its own group."""
     if feedback_inputs is None or not len(feedback_inputs):
         return training
     fb_inputs = np.asarray(feedback_inputs, dtype=np.uint8).reshape(len(feedback_inputs), -1)
-    first_group = max(int(training.groups.max()) + 1, len(load_base_digits()[1]))
+    first_group = max(int(training.groups.max(initial=0)) + 1, HANDWRITING_GROUPS + len(load_real_digits()[1]))
     return TrainingSet(
         inputs=np.vstack([training.inputs, fb_inputs]),
         labels=np.concatenate([training.labels, np.asarray(feedback_labels, dtype=np.int64)]),
@@ -256,8 +331,16 @@ def add_feedback(training, feedback_inputs, feedback_labels):
     )
 
 
-def build_training_set(feedback_inputs=None, feedback_labels=None, n_variants=VARIANTS, indices=None):
-    """The non-held-out load_digits (or ``indices``), their synthetic variants and optional feedback."""
+def build_training_set(feedback_inputs=None, feedback_labels=None, n_variants=VARIANTS, indices=None,
+                       handwriting=None, handwriting_variants=HANDWRITING_VARIANTS):
+    """Real handwriting (``handwriting``: indices into the slice, default its training part) and its variants,
+    the non-held-out load_digits (or ``indices``) and their variants, and optional feedback.
+
+    The real validation digits are never trained on: they are the reference every version is measured on.
+    """
     if indices is None:
         indices = training_indices()
-    return add_feedback(base_set(np.asarray(indices), n_variants), feedback_inputs, feedback_labels)
+    if handwriting is None:
+        handwriting = split_indices()[0]
+    real = handwriting_set(handwriting, handwriting_variants)
+    return add_feedback(combine(real, base_set(np.asarray(indices), n_variants)), feedback_inputs, feedback_labels)

@@ -5,6 +5,7 @@ Kept apart from ``ClassifierFactory`` so serving never imports the training code
 """
 import hashlib
 import hmac
+import io
 import json
 import os
 import pickle
@@ -20,6 +21,15 @@ MAGIC = b"DIGITS-MODEL 1\n"
 # Read from the installed package's metadata: importing scikit-learn would cost serving over a second.
 SKLEARN_VERSION = version("scikit-learn")
 REBUILD_HINT = "Rebuild it with `python manage.py train` (or `make model`)."
+# Modules that moved when app/ was grouped by concern: versions stored before still load.
+MOVED_MODULES = {"app.model": "app.recognition.model"}
+
+
+class _ModelUnpickler(pickle.Unpickler):
+    """Unpickles a verified payload, finding classes of modules that have moved under their new name."""
+
+    def find_class(self, module, name):
+        return super().find_class(MOVED_MODULES.get(module, module), name)
 
 
 def resolve_signing_key(config):
@@ -95,4 +105,4 @@ def read_signed(path, key):
         raise ModelIntegrityError(
             f"{path} was trained on features of preprocessing version {metadata.get('features_version', 1)}, "
             f"this is version {FEATURES_VERSION}. {REBUILD_HINT}")
-    return pickle.loads(payload), metadata
+    return _ModelUnpickler(io.BytesIO(payload)).load(), metadata
