@@ -33,7 +33,6 @@ from app.recognition.handwriting import load_real_digits, split_indices
 from benchmarks.handdrawn import render_handdrawn
 from benchmarks.harness import serving_app
 from benchmarks.nondigits import render_nondigits
-from benchmarks.page_drawn import page_drawn_set
 from benchmarks.sheet import contact_sheet
 from tests.drawing import png_bytes
 
@@ -177,6 +176,8 @@ def main(argv=None):
     images, truth = render_set(inputs[held], labels[held], renderings=RENDERINGS, seed=SEED)
     evaluate(f"Held-out load_digits drawn on a canvas ({len(held)} digits x {RENDERINGS})", images, truth,
              recognisers)
+
+    from benchmarks.page_drawn import page_drawn_set  # the page benchmark's reader of what it recorded
 
     page = page_drawn_set(args.page)
     if page is None:
