@@ -1,21 +1,20 @@
 """Uncertainty benchmark: ``python -m benchmarks.uncertainty`` (``make bench-uncertainty``).
 
-Sends held-out canvas digits and non-digits (scribbles, circles, squares, crosses, letters, dots,
-long lines; benchmarks/nondigits.py) through POST /api/predict and prints how many of each are
-flagged "uncertain", by reason and by kind, and the accuracy on the digits that are not flagged.
+Sends the real validation digits drawn on a canvas (``app.recognition.reference``: never trained on) and
+non-digits (scribbles, circles, squares, crosses, letters, dots, long lines, two digits side by side;
+benchmarks/nondigits.py) through POST /api/predict and prints how many of each are flagged "uncertain",
+by reason and by kind, and the accuracy on the digits that are not flagged.
 """
 from collections import Counter
 
 import numpy as np
 
-from app.recognition.training import heldout_indices, load_base_digits
-from app.recognition.canvas import render_set
+from app.recognition import reference
 from benchmarks.handdrawn import render_handdrawn
 from benchmarks.harness import serving_app
 from benchmarks.nondigits import KINDS, render_nondigits
 from tests.drawing import data_uri
 
-RENDERINGS = 2
 SEED = 2025
 PER_KIND = 60
 
@@ -35,9 +34,12 @@ def flag(reply):
 def main():
     app, loaded = serving_app()
     client = app.test_client()
-    inputs, labels = load_base_digits()
-    held = heldout_indices(labels)
-    digits, truth = render_set(inputs[held], labels[held], renderings=RENDERINGS, seed=SEED)
+    digits, truth = [], []
+    for style in reference.STYLES:
+        images, labels = reference.real_drawings(style)
+        digits += images
+        truth += list(labels)
+    truth = np.asarray(truth)
     others, kinds = render_nondigits(per_kind=PER_KIND, seed=SEED)
 
     digit_replies, other_replies = replies(client, digits), replies(client, others)
@@ -53,7 +55,7 @@ def main():
     for kind in KINDS:
         flags = [f for f, k in zip(other_flags, kinds) if k == kind]
         print(f"  {kind:9s} {np.mean([f is not None for f in flags]):6.1%}  {dict(Counter(f for f in flags if f))}")
-    print(f"\nReal digits flagged uncertain: {1 - kept.mean():.1%} of {len(digits)} (target <= 5%) "
+    print(f"\nReal validation digits flagged uncertain: {1 - kept.mean():.1%} of {len(digits)} (target <= 5%) "
           f"{dict(Counter(f for f in digit_flags if f))}")
     print(f"Accuracy on the digits not flagged: {np.mean(answered[kept] == truth[kept]):.1%} "
           f"({kept.sum()} drawings); on all digits: {np.mean(answered == truth):.1%}")

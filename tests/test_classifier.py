@@ -22,6 +22,16 @@ def test_factory_metadata(trained):
     assert set(metadata) >= {"created", "sklearn_version", "params", "training_samples", "samples", "cv_accuracy"}
     assert metadata["training_samples"] == sum(metadata["samples"].values())
     assert 0.9 < metadata["cv_accuracy"] <= 1.0
+    assert metadata["samples"]["handwriting"] == 4000  # the real training digits; the validation ones never
+
+
+def test_the_shipped_recipe_reads_real_handwriting_it_never_saw(trained):
+    """The reference set (real validation digits drawn on a canvas, held-out load_digits) is measured at build."""
+    reference = trained[1]["reference"]
+    assert set(reference) == {"handwriting", "load_digits", "all"}
+    assert reference["handwriting"]["overall"] >= 0.94
+    assert reference["load_digits"]["overall"] >= 0.93
+    assert min(reference["handwriting"]["per_digit"]) >= 0.88
 
 
 def test_probabilities_match_scikit_learn(trained):
