@@ -12,8 +12,8 @@ export default defineConfig({
   testDir: 'benchmarks/page',
   outputDir: 'test-artifacts/playwright-bench',
   globalTeardown: './benchmarks/page/report.js',
-  timeout: 300_000, // one test draws up to 25 digits
-  expect: { timeout: 10_000 },
+  timeout: 600_000, // one test draws up to 25 digits, on a machine that may be shared
+  expect: { timeout: 30_000 },
   fullyParallel: true,
   workers: 2,
   retries: 0,
