@@ -12,9 +12,11 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
 FRONTEND_SOURCES := $(shell find frontend -type f -not -path 'frontend/dist/*' 2>/dev/null) package.json vite.config.js
 MODEL := storage/classifier.pkl
+PAGE_STROKES := test-artifacts/page-strokes.json
+PAGE_PER_DIGIT ?= 20
 
 .PHONY: help run serve setup deps frontend model train test test-python test-frontend test-e2e \
-        bench bench-accuracy bench-load bench-uncertainty clean
+        bench bench-accuracy bench-load bench-uncertainty bench-page clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-16s %s\n", $$1, $$2}'
@@ -61,7 +63,7 @@ test-e2e: setup
 	bash scripts/ensure-chromium.sh
 	npm run test:e2e
 
-bench: bench-accuracy bench-uncertainty bench-load  ## every benchmark
+bench: bench-accuracy bench-uncertainty bench-load bench-page  ## every benchmark
 
 bench-accuracy: setup  ## accuracy on held-out canvas drawings, beside the seed pipeline
 	$(PY) -m benchmarks.accuracy
@@ -71,6 +73,11 @@ bench-uncertainty: setup  ## share of non-digits and of real digits flagged "not
 
 bench-load: $(VENV)/.installed model  ## throughput, latency and start-up under gunicorn, beside the original server
 	$(PY) -m benchmarks.load
+
+bench-page: setup  ## real validation digits drawn with the mouse on the page in Chromium (PAGE_PER_DIGIT=20 of each)
+	bash scripts/ensure-chromium.sh
+	$(PY) -m benchmarks.page_strokes $(PAGE_STROKES) --per-digit $(PAGE_PER_DIGIT)
+	PAGE_STROKES=$(PAGE_STROKES) npm run bench:page
 
 clean:  ## remove build output and installed packages (keeps storage/)
 	rm -rf $(VENV) node_modules frontend/dist test-artifacts .pytest_cache

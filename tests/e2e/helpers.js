@@ -3,14 +3,20 @@ import { expect } from '@playwright/test';
 export const canvasOf = (page) => page.getByTestId('digit-canvas');
 export const answerOf = (page) => page.getByRole('region', { name: 'Answer' });
 
-/** Draw strokes (unit coordinates) with the mouse, as a person would: press, move, release. */
-export async function drawWithMouse(page, strokes) {
+/**
+ * Draw strokes (unit coordinates) with the mouse, as a person would: press, move, release. With `spacing`
+ * (CSS pixels), a move from one point to the next reports a mouse position at least that often on the way.
+ */
+export async function drawWithMouse(page, strokes, { spacing = Infinity } = {}) {
   const box = await canvasOf(page).boundingBox();
   const at = ([x, y]) => [box.x + x * box.width, box.y + y * box.height];
   for (const stroke of strokes) {
     await page.mouse.move(...at(stroke[0]));
     await page.mouse.down();
-    for (const point of stroke.slice(1)) await page.mouse.move(...at(point));
+    for (const [from, to] of stroke.slice(1).map((point, i) => [at(stroke[i]), at(point)])) {
+      const steps = Math.max(1, Math.ceil(Math.hypot(to[0] - from[0], to[1] - from[1]) / spacing));
+      await page.mouse.move(...to, { steps });
+    }
     await page.mouse.up();
   }
 }
