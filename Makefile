@@ -63,9 +63,9 @@ test-e2e: setup
 	bash scripts/ensure-chromium.sh
 	npm run test:e2e
 
-bench: bench-accuracy bench-uncertainty bench-load bench-page  ## every benchmark
+bench: bench-page bench-accuracy bench-uncertainty bench-load  ## every benchmark (the page-drawn set first: bench-accuracy reads it)
 
-bench-accuracy: setup  ## accuracy on held-out canvas drawings, beside the seed pipeline
+bench-accuracy: setup  ## accuracy on real validation drawings, held-out load_digits and page-drawn digits: new, previous, seed
 	$(PY) -m benchmarks.accuracy
 
 bench-uncertainty: setup  ## share of non-digits and of real digits flagged "not sure"
