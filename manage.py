@@ -32,6 +32,10 @@ def _repo():
     return current_app.extensions["classifier_repo"]
 
 
+def _database_name():
+    return current_app.extensions["database"].url.render_as_string(hide_password=True)
+
+
 def _has_usable_model():
     try:
         _repo().get()
@@ -49,7 +53,7 @@ def train(if_missing=False, with_feedback=False, variants=None):
     """Train a new model version, store it, make it the active one, print its cross-validated accuracy."""
     if if_missing and _has_usable_model():
         active = _repo().current().version
-        print(f"Model version {active} is active ({_repo().path(active)}); nothing to do.")
+        print(f"Model version {active} is active; nothing to do.")
         return 0
     try:
         version, metadata = commands.train_version(with_feedback, variants)
@@ -58,7 +62,7 @@ def train(if_missing=False, with_feedback=False, variants=None):
         return 1
     print(f"Trained version {version} on {metadata['training_samples']} samples {metadata['samples']}")
     print(f"Cross-validated accuracy: {metadata['cv_accuracy']:.4f}")
-    print(f"Stored at {_repo().path(version)}; version {version} is active")
+    print(f"Stored in the database ({_database_name()}); version {version} is active")
     return 0
 
 

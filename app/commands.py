@@ -94,7 +94,8 @@ def activate(version):
 
 
 def model_path():
-    """Print the file of the active model version (to copy it, or serve it elsewhere as CLASSIFIER_STORAGE)."""
+    """Print this instance's copy of the active model version, a signed model file (to copy it, or serve it
+    elsewhere as CLASSIFIER_STORAGE)."""
     with _database().Session() as session:
         version = versions.active_version(session)
     if version is None:
