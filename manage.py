@@ -1,9 +1,10 @@
 #!/usr/bin/env python
-"""Command line: ``python manage.py runserver | serve | train | predict FILE... | shell | db | models | feedback``.
+"""Command line: ``python manage.py runserver | serve | worker | train | predict FILE... | shell | db | models | feedback``.
 
 Built on flask-script-ng (import ``flask_script_ng``), the maintained fork of flask-script: the
 original flask-script 2.0.6 imports ``flask._compat``, which Flask 2 removed.
 """
+import functools
 import sys
 from pathlib import Path
 
@@ -12,8 +13,8 @@ from flask_script_ng import Manager, Server, Shell
 
 from app import commands, create_app
 from app.errors import ApiError
-from app.exceptions import EmptyImageError, ImageTooLargeError, InvalidImageError, ModelIntegrityError, \
-    ModelUnavailableError
+from app.exceptions import ConfigurationError, EmptyImageError, ImageTooLargeError, InvalidImageError, \
+    ModelIntegrityError, ModelUnavailableError
 from app.recognition.preprocessing import features_from_bytes
 from app.serve import DigitsServer, gunicorn_options
 from settings import Settings
@@ -103,5 +104,32 @@ def serve(host=None, port=None, workers=None, threads=None):
     DigitsServer(current_app._get_current_object(), gunicorn_options(Settings, host, port, workers, threads)).run()
 
 
+@manager.option("--burst", dest="burst", action="store_true", help="stop when the queue is empty")
+@manager.option("--variants", dest="variants", type=int, help="synthetic variants per digit (default: the factory's)")
+def worker(variants=None, burst=False):
+    """Train the runs POST /api/models queued on REDIS_URL, one at a time, until stopped (SIGTERM: after the run)."""
+    if not current_app.config["REDIS_URL"]:
+        print("error: REDIS_URL is not set. Set it to the Redis server the web instances queue training runs on "
+              "(e.g. redis://127.0.0.1:6379/0).", file=sys.stderr)
+        return 2
+    if variants is not None:
+        from app.recognition.classifier import ClassifierFactory
+
+        current_app.extensions["classifier_factory"] = functools.partial(ClassifierFactory, n_variants=variants)
+    from redis.exceptions import ConnectionError as RedisConnectionError
+
+    from app.jobs.worker import work
+
+    try:
+        work(current_app._get_current_object(), burst=burst)
+    except RedisConnectionError as error:
+        print(f"error: Redis at REDIS_URL cannot be reached ({error}). Start it, or check REDIS_URL.", file=sys.stderr)
+        return 2
+    return 0
+
+
 if __name__ == "__main__":
-    sys.exit(manager.run())
+    try:
+        sys.exit(manager.run())
+    except ConfigurationError as error:  # a setting start-up cannot do without: say which, no traceback
+        sys.exit(f"error: {error}")

@@ -9,7 +9,6 @@ import glob
 import os
 import pwd
 import shutil
-import socket
 import subprocess
 import tempfile
 import uuid
@@ -20,6 +19,8 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from app.storage.db import Database
+from benchmarks.load import free_port
+from tests.services import unavailable
 
 SERVER_OPTIONS = "-c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
 
@@ -32,17 +33,7 @@ def _binary(name):
 
 def _unavailable(reason):
     """Skip the PostgreSQL tests with a reason, or fail under CI=true."""
-    message = (f"PostgreSQL tests need Debian's postgresql package: {reason}. "
-               "Install it with `bash scripts/ensure-postgres.sh` (`make test` does).")
-    if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
-        pytest.fail(message + " (CI=true: failing instead of skipping)", pytrace=False)
-    pytest.skip(message)
-
-
-def _free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+    unavailable("postgresql", "ensure-postgres.sh", reason)
 
 
 def _run(command, user_prefix):
@@ -68,7 +59,7 @@ def postgres_server():
         user_prefix = ["runuser", "-u", "postgres", "--"]
     data = folder / "data"
     _run([initdb, "-D", str(data), "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-sync"], user_prefix)
-    port = _free_port()
+    port = free_port()
     _run([pg_ctl, "-D", str(data), "-l", str(folder / "server.log"), "-w", "-t", "60",
           "-o", f"-p {port} -k {folder} {SERVER_OPTIONS}", "start"], user_prefix)
     try:

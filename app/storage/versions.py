@@ -9,7 +9,8 @@ from ..recognition.model import SOURCES
 from .records import ActiveModel, ModelVersion, utcnow
 
 MAX_VERSION = 2**31 - 1  # an INTEGER column: larger numbers are unknown without asking the database
-STALE_ERROR = "The training stopped making progress for {seconds:.0f} s: its process ended (restart or crash)."
+STALE_ERROR = ("The training stopped making progress for {seconds:.0f} s: its process ended (restart or crash), "
+               "or no worker took it from the queue.")
 
 
 def _training_in_progress(session):
