@@ -33,7 +33,8 @@ def train_version(with_feedback=False, variants=None):
     with tqdm(total=100, desc=f"Training version {version}", unit="%", file=sys.stderr,
               bar_format="{desc}: {percentage:3.0f}%|{bar}| {elapsed}") as bar:
         metadata = training_jobs.train(database, current_app.extensions["classifier_repo"], factory, version,
-                                       with_feedback, progress=lambda f: bar.update(round(100 * f) - bar.n))
+                                       with_feedback, progress=lambda f: bar.update(round(100 * f) - bar.n),
+                                       timeout=current_app.config["TRAINING_TIMEOUT"])
     with database.Session() as session:
         versions.activate(session, version)
     return version, metadata

@@ -78,7 +78,7 @@ def postgres_admin(postgres_server):
 
 
 @contextmanager
-def _database(server, admin, template="template1"):
+def new_database(server, admin, template="template1"):
     """A new database copied from ``template``, dropped on exit (open connections included)."""
     name = f"test_{uuid.uuid4().hex[:12]}"
     with admin.connect() as connection:
@@ -93,7 +93,7 @@ def _database(server, admin, template="template1"):
 @pytest.fixture(scope="session")
 def postgres_template(postgres_server, postgres_admin):
     """A database migrated to the latest schema once; each test copies it (faster than migrating)."""
-    with _database(postgres_server, postgres_admin) as url:
+    with new_database(postgres_server, postgres_admin) as url:
         database = Database(url)
         database.upgrade()
         database.engine.dispose()
@@ -103,12 +103,12 @@ def postgres_template(postgres_server, postgres_admin):
 @pytest.fixture
 def postgres_database(postgres_server, postgres_admin, postgres_template):
     """URL of a new database at the latest schema, for one test."""
-    with _database(postgres_server, postgres_admin, postgres_template) as url:
+    with new_database(postgres_server, postgres_admin, postgres_template) as url:
         yield url
 
 
 @pytest.fixture
 def postgres_empty_database(postgres_server, postgres_admin):
     """URL of a new database with no tables, for migration tests."""
-    with _database(postgres_server, postgres_admin) as url:
+    with new_database(postgres_server, postgres_admin) as url:
         yield url

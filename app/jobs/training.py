@@ -8,6 +8,7 @@ import threading
 
 import numpy as np
 from flask import current_app
+from sqlalchemy.exc import SQLAlchemyError
 
 from ..errors import ApiError
 from ..storage import versions
@@ -17,6 +18,7 @@ log = logging.getLogger(__name__)
 
 # Share of the run done after each step; building the training set (synthetic variants) is the long one.
 FEEDBACK_LOADED, TRAINING_SET_BUILT, MODEL_BUILT = 0.02, 0.6, 0.97
+BEATS_PER_TIMEOUT = 3  # heartbeats per TRAINING_TIMEOUT: a run is declared dead only after several missed ones
 ABANDONED = ("Version {version} is no longer training: it made no progress for TRAINING_TIMEOUT and was declared "
              "failed, so this run stops. Start a new training run.")
 
@@ -42,11 +44,43 @@ def start(database, factory, timeout):
         return versions.create(session, params=dict(factory.params))
 
 
-def train(database, registry, factory, version, include_feedback=True, progress=None):
+class Heartbeat:
+    """While a run trains, a thread marks its row alive every ``interval`` s: a step may take longer than
+    TRAINING_TIMEOUT, only a dead process stops the beats. Used as ``with Heartbeat(...):``."""
+
+    def __init__(self, database, version, interval):
+        self.stopped = threading.Event()
+        self.thread = threading.Thread(target=self.beat, args=(database, version, interval), daemon=True,
+                                       name=f"heartbeat-v{version}")
+
+    def beat(self, database, version, interval):
+        while not self.stopped.wait(interval):
+            try:
+                with database.Session() as session:
+                    if not versions.beat(session, version):
+                        return
+            except SQLAlchemyError as error:
+                log.warning("Heartbeat of model version %s not recorded: %s", version, error)
+
+    def __enter__(self):
+        self.thread.start()
+        return self
+
+    def __exit__(self, *_exc):
+        self.stopped.set()
+        self.thread.join()
+
+
+def train(database, registry, factory, version, include_feedback=True, progress=None, timeout=None):
     """Train ``version`` (its row says training), store it, mark it ready -> metadata; failed on error.
 
-    A run whose row was declared failed meanwhile (no progress for TRAINING_TIMEOUT) stops at its next step.
+    With ``timeout`` (TRAINING_TIMEOUT) a heartbeat keeps the run alive between its steps. A run whose row
+    was declared failed meanwhile (no heartbeat for TRAINING_TIMEOUT) stops at its next step.
     """
+    if timeout:
+        with Heartbeat(database, version, timeout / BEATS_PER_TIMEOUT):
+            return train(database, registry, factory, version, include_feedback, progress)
+
     def report(fraction):
         with database.Session() as session:
             if not versions.set_progress(session, version, fraction):
@@ -92,7 +126,7 @@ def train_in_thread(app, version, include_feedback=True):
 
     def run():
         try:
-            train(database, registry, factory, version, include_feedback)
+            train(database, registry, factory, version, include_feedback, timeout=app.config["TRAINING_TIMEOUT"])
         except Exception:  # already logged and recorded as failed on the version's row
             pass
 
@@ -114,5 +148,6 @@ def run_job(version, include_feedback=True):
             log.warning("Not training model version %s: it is %s", version, row.status if row else "unknown")
             return None
     factory = app.extensions.get("classifier_factory", default_factory)()
-    train(database, app.extensions["classifier_repo"], factory, version, include_feedback)
+    train(database, app.extensions["classifier_repo"], factory, version, include_feedback,
+          timeout=app.config["TRAINING_TIMEOUT"])
     return version

@@ -16,6 +16,17 @@ from .queue import connect
 HORSE_KILLED = "The training process was killed ({how}) before it finished. Start a new training run."
 
 
+def stop_process_pool():
+    """Stop the worker processes joblib keeps for its next call (building the training set starts them).
+
+    A work horse ends with os._exit, which skips the exit hook that would stop them: they would stay, idle
+    and holding memory, for joblib's idle timeout (5 minutes) after every run.
+    """
+    from joblib.externals.loky import get_reusable_executor
+
+    get_reusable_executor().shutdown(wait=True)
+
+
 class AppWorker(Worker):
     """RQ's forking worker whose work horses run each job inside the Flask app's context."""
 
@@ -24,10 +35,14 @@ class AppWorker(Worker):
         self.app = app
 
     def perform_job(self, job, queue):
-        """In the work horse: drop the connections inherited from the worker (SQLAlchemy's fork recipe), then run."""
+        """In the work horse: drop the connections inherited from the worker (SQLAlchemy's fork recipe), run
+        the job in the app's context, then stop the processes it started."""
         self.app.extensions["database"].engine.dispose(close=False)
-        with self.app.app_context():
-            return super().perform_job(job, queue)
+        try:
+            with self.app.app_context():
+                return super().perform_job(job, queue)
+        finally:
+            stop_process_pool()
 
     def horse_killed(self, job, _pid, status, _rusage):
         """A training run's work horse ended without finishing: its version is failed from now on."""

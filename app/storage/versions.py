@@ -59,6 +59,11 @@ def set_progress(session, version, progress):
     return _update_training(session, version, progress=round(float(progress), 4))
 
 
+def beat(session, version):
+    """A training run's heartbeat between progress reports; False when it is no longer training."""
+    return _update_training(session, version)
+
+
 def finish(session, version, metadata, feedback_accuracy):
     """A training run ended well: ready, with the figures from the model's metadata."""
     return _update_training(session, version, status="ready", progress=1.0, params=metadata["params"],
