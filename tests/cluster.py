@@ -135,30 +135,30 @@ class Cluster:
             raise RuntimeError(f"the worker did not start:\n{self.log(name)}")
         return process
 
-    def start_nginx(self, instances):
-        """nginx with deploy/nginx's config in front of ``instances``, in the foreground -> its port."""
+    def start_nginx(self, upstreams, name="nginx"):
+        """nginx with deploy/nginx's config in front of ``upstreams`` (ports), in the foreground -> its port."""
         binary = shutil.which("nginx") or "/usr/sbin/nginx"
-        prefix = self.folder / "nginx"
+        prefix = self.folder / name
         (prefix / "temp").mkdir(parents=True, exist_ok=True)
         prefix.chmod(0o755)  # started as root, nginx's workers run as nobody
         self.folder.chmod(0o755)
         for config in NGINX_CONFIG.glob("*.conf"):
             shutil.copy(config, prefix)
-        port = self.ports.setdefault("nginx", free_port())
+        port = self.ports.setdefault(name, free_port())
         (prefix / "digits-listen.conf").write_text(f"listen 127.0.0.1:{port};\n")
         (prefix / "digits-upstreams.conf").write_text("".join(
-            f"server 127.0.0.1:{self.ports[name]} max_fails=1 fail_timeout=2s;\n" for name in instances))
-        process = self.spawn("nginx", [binary, "-p", str(prefix), "-c", str(prefix / "nginx.conf"),
-                                       "-e", str(prefix / "error.log")])
-        if not wait_until(lambda: process.poll() is None and request(port, "GET", "/api/health")[0] == 200, 30):
-            raise RuntimeError(f"nginx did not start:\n{self.log('nginx')}")
+            f"server 127.0.0.1:{upstream} max_fails=1 fail_timeout=2s;\n" for upstream in upstreams))
+        process = self.spawn(name, [binary, "-p", str(prefix), "-c", str(prefix / "nginx.conf"),
+                                    "-e", str(prefix / "error.log")])
+        if not wait_until(lambda: process.poll() is None and request(port, "GET", "/api/health")[0], 30):
+            raise RuntimeError(f"nginx did not start:\n{self.log(name)}")
         return port
 
     def stop_all(self):
         """Stop every process: gracefully, then SIGKILL whatever is left of each (work horses included)."""
         for name, process in self.processes.items():
             if process.poll() is None:
-                process.send_signal(signal.SIGQUIT if name == "nginx" else signal.SIGTERM)
+                process.terminate()
         for process in self.processes.values():
             try:
                 process.wait(15)

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from benchmarks.load import free_port
 from tests.cluster import ADMIN, Cluster, in_flight, kill_tree, load, request, wait_until
 from tests.drawing import ONE, SEVEN, ZERO, data_uri, draw_strokes
 from tests.postgres import new_database
@@ -35,7 +36,7 @@ def cluster(postgres_server, postgres_admin, redis_server):
         try:
             cluster.start_instances("a", "b")
             cluster.start_worker(QUICK)
-            cluster.port = cluster.start_nginx(["a", "b"])
+            cluster.port = cluster.start_nginx([cluster.ports["a"], cluster.ports["b"]])
             version = train(cluster, cluster.ports["a"])
             assert request(cluster.ports["a"], "POST", f"/api/models/{version}/activate", headers=ADMIN)[0] == 200
             for name in ("a", "b"):
@@ -100,6 +101,14 @@ def test_b_serves_what_only_the_worker_trained_and_an_activation_through_a_reach
                    f"(MODEL_RELOAD_INTERVAL {cluster.reload_interval:.0f} s)")
     assert reached <= cluster.reload_interval + 1.0  # the interval, plus reading the new version once
     assert (cluster.folder / "b" / "models" / checksum_file[0].name).read_bytes() == checksum_file[0].read_bytes()
+
+
+def test_nginx_answers_its_own_errors_in_the_json_shape(cluster):
+    status, body = request(cluster.port, "POST", "/api/predict", {"image": "A" * (17 << 20)})
+    assert status == 413 and body["error"]["code"] == "payload_too_large"
+    nowhere = cluster.start_nginx([free_port()], name="nginx-without-instances")
+    status, body = request(nowhere, "GET", "/api/health")
+    assert status == 503 and body["error"]["code"] == "service_unavailable"
 
 
 def test_sigterm_under_load_fails_no_request(both_instances, capsys):
