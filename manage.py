@@ -4,7 +4,6 @@
 Built on flask-script-ng (import ``flask_script_ng``), the maintained fork of flask-script: the
 original flask-script 2.0.6 imports ``flask._compat``, which Flask 2 removed.
 """
-import functools
 import sys
 from pathlib import Path
 
@@ -105,17 +104,12 @@ def serve(host=None, port=None, workers=None, threads=None):
 
 
 @manager.option("--burst", dest="burst", action="store_true", help="stop when the queue is empty")
-@manager.option("--variants", dest="variants", type=int, help="synthetic variants per digit (default: the factory's)")
-def worker(variants=None, burst=False):
+def worker(burst=False):
     """Train the runs POST /api/models queued on REDIS_URL, one at a time, until stopped (SIGTERM: after the run)."""
     if not current_app.config["REDIS_URL"]:
         print("error: REDIS_URL is not set. Set it to the Redis server the web instances queue training runs on "
               "(e.g. redis://127.0.0.1:6379/0).", file=sys.stderr)
         return 2
-    if variants is not None:
-        from app.recognition.classifier import ClassifierFactory
-
-        current_app.extensions["classifier_factory"] = functools.partial(ClassifierFactory, n_variants=variants)
     from redis.exceptions import ConnectionError as RedisConnectionError
 
     from app.jobs.worker import work

@@ -94,7 +94,7 @@ class Cluster:
     database_url: str
     redis_url: str
     reload_interval: float = 1.0
-    training_timeout: float = 8.0
+    training_timeout: float = 15.0
     processes: dict = field(default_factory=dict)
     ports: dict = field(default_factory=dict)
     key: str = field(default_factory=lambda: secrets.token_hex(32))
@@ -128,9 +128,11 @@ class Cluster:
                               and request(self.ports[name], "GET", "/api/health")[0] == 200, 90):
                 raise RuntimeError(f"instance {name} did not start:\n{self.log(name)}")
 
-    def start_worker(self, variants, name="worker"):
-        """`manage.py worker` training with ``variants`` per digit; waits until it listens on the queue."""
-        process = self.spawn(name, [sys.executable, "manage.py", "worker", "--variants", str(variants)])
+    def start_worker(self, quick=True, name="worker"):
+        """The worker: with ``quick``, training the test suite's quick model (tests/quick_worker.py), else
+        `manage.py worker` as shipped; waits until it listens on the queue."""
+        command = ["-m", "tests.quick_worker"] if quick else ["manage.py", "worker"]
+        process = self.spawn(name, [sys.executable, *command])
         if not wait_until(lambda: process.poll() is None and "Listening on" in self.log(name), 90):
             raise RuntimeError(f"the worker did not start:\n{self.log(name)}")
         return process

@@ -20,9 +20,6 @@ from tests.services import unavailable
 
 BODIES = [{"image": data_uri(draw_strokes(shape, width=width))} for shape in (SEVEN, ONE, ZERO) for width in (12, 20)]
 LOAD_SECONDS, STOP_AT = 5.0, 1.5
-# Synthetic variants per digit of the worker's runs: none (a run of a few seconds: the test is about the
-# set-up, not accuracy), and enough to keep a run going while the test kills its worker.
-QUICK, SLOW = 0, 4
 
 
 @pytest.fixture(scope="module")
@@ -35,7 +32,7 @@ def cluster(postgres_server, postgres_admin, redis_server):
         cluster = Cluster(folder, database_url, redis_server.rsplit("/", 1)[0] + "/1")
         try:
             cluster.start_instances("a", "b")
-            cluster.start_worker(QUICK)
+            cluster.start_worker(quick=True)
             cluster.port = cluster.start_nginx([cluster.ports["a"], cluster.ports["b"]])
             version = train(cluster, cluster.ports["a"])
             assert request(cluster.ports["a"], "POST", f"/api/models/{version}/activate", headers=ADMIN)[0] == 200
@@ -142,11 +139,11 @@ def test_a_killed_worker_leaves_its_run_failed_and_a_restarted_worker_trains_the
     active = request(b, "GET", "/api/models")[1]["active"]
     cluster.processes["worker"].terminate()  # idle: it stops at once
     assert cluster.processes["worker"].wait(30) == 0
-    cluster.start_worker(SLOW)
+    cluster.start_worker(quick=False)  # the real training: minutes, killed after its first step
     status, body = request(cluster.port, "POST", "/api/models", headers=ADMIN)
     assert status == 202
     version = body["version"]
-    assert wait_until(lambda: model(b, version)["progress"] > 0, 60, interval=0.02)  # the worker is on it
+    assert wait_until(lambda: model(b, version)["progress"] > 0, 120, interval=0.02), cluster.log("worker")
     kill_tree(cluster.processes["worker"])  # the worker and its work horse, mid-run
     killed = time.monotonic()
     assert model(b, version)["status"] == "training"
@@ -158,7 +155,7 @@ def test_a_killed_worker_leaves_its_run_failed_and_a_restarted_worker_trains_the
     assert "stopped making progress" in model(a, version)["error"]
     assert request(a, "GET", "/api/models")[1]["active"] == active  # the active version is untouched
 
-    cluster.start_worker(QUICK)
+    cluster.start_worker(quick=True)
     next_version = train(cluster, cluster.port)
     assert next_version == version + 1 and model(b, version)["status"] == "failed"
     assert request(b, "GET", "/api/models")[1]["active"] == active
