@@ -54,6 +54,8 @@ test: setup test-python test-frontend test-e2e  ## set-up, then every test suite
 
 test-python: $(VENV)/.installed
 	bash scripts/ensure-postgres.sh
+	bash scripts/ensure-redis.sh
+	bash scripts/ensure-nginx.sh
 	$(PY) -m pytest -q tests --ignore=tests/e2e
 
 test-frontend: node_modules/.package-lock.json

@@ -1,5 +1,5 @@
 #!/usr/bin/env python
-"""Command line: ``python manage.py runserver | serve | train | predict FILE... | shell | db | models | feedback``.
+"""Command line: ``python manage.py runserver | serve | worker | train | predict FILE... | shell | db | models | feedback``.
 
 Built on flask-script-ng (import ``flask_script_ng``), the maintained fork of flask-script: the
 original flask-script 2.0.6 imports ``flask._compat``, which Flask 2 removed.
@@ -12,8 +12,8 @@ from flask_script_ng import Manager, Server, Shell
 
 from app import commands, create_app
 from app.errors import ApiError
-from app.exceptions import EmptyImageError, ImageTooLargeError, InvalidImageError, ModelIntegrityError, \
-    ModelUnavailableError
+from app.exceptions import ConfigurationError, EmptyImageError, ImageTooLargeError, InvalidImageError, \
+    ModelIntegrityError, ModelUnavailableError
 from app.recognition.preprocessing import features_from_bytes
 from app.serve import DigitsServer, gunicorn_options
 from settings import Settings
@@ -30,6 +30,10 @@ manager.add_command("feedback", commands.feedback)
 
 def _repo():
     return current_app.extensions["classifier_repo"]
+
+
+def _database_name():
+    return current_app.extensions["database"].url.render_as_string(hide_password=True)
 
 
 def _has_usable_model():
@@ -49,7 +53,7 @@ def train(if_missing=False, with_feedback=False, variants=None):
     """Train a new model version, store it, make it the active one, print its cross-validated accuracy."""
     if if_missing and _has_usable_model():
         active = _repo().current().version
-        print(f"Model version {active} is active ({_repo().path(active)}); nothing to do.")
+        print(f"Model version {active} is active; nothing to do.")
         return 0
     try:
         version, metadata = commands.train_version(with_feedback, variants)
@@ -58,7 +62,7 @@ def train(if_missing=False, with_feedback=False, variants=None):
         return 1
     print(f"Trained version {version} on {metadata['training_samples']} samples {metadata['samples']}")
     print(f"Cross-validated accuracy: {metadata['cv_accuracy']:.4f}")
-    print(f"Stored at {_repo().path(version)}; version {version} is active")
+    print(f"Stored in the database ({_database_name()}); version {version} is active")
     return 0
 
 
@@ -99,5 +103,27 @@ def serve(host=None, port=None, workers=None, threads=None):
     DigitsServer(current_app._get_current_object(), gunicorn_options(Settings, host, port, workers, threads)).run()
 
 
+@manager.option("--burst", dest="burst", action="store_true", help="stop when the queue is empty")
+def worker(burst=False):
+    """Train the runs POST /api/models queued on REDIS_URL, one at a time, until stopped (SIGTERM: after the run)."""
+    if not current_app.config["REDIS_URL"]:
+        print("error: REDIS_URL is not set. Set it to the Redis server the web instances queue training runs on "
+              "(e.g. redis://127.0.0.1:6379/0).", file=sys.stderr)
+        return 2
+    from redis.exceptions import ConnectionError as RedisConnectionError
+
+    from app.jobs.worker import work
+
+    try:
+        work(current_app._get_current_object(), burst=burst)
+    except RedisConnectionError as error:
+        print(f"error: Redis at REDIS_URL cannot be reached ({error}). Start it, or check REDIS_URL.", file=sys.stderr)
+        return 2
+    return 0
+
+
 if __name__ == "__main__":
-    sys.exit(manager.run())
+    try:
+        sys.exit(manager.run())
+    except ConfigurationError as error:  # a setting start-up cannot do without: say which, no traceback
+        sys.exit(f"error: {error}")

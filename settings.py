@@ -38,6 +38,9 @@ class Settings:
     ADMIN_TOKEN = os.environ.get("ADMIN_TOKEN", "")
     # A training run with no progress for this many seconds is taken as dead (its process stopped).
     TRAINING_TIMEOUT = _env_float("TRAINING_TIMEOUT", 600.0)
+    # Redis for the training queue (redis://host:6379/0): POST /api/models queues runs for
+    # `manage.py worker`. Empty: each run trains in a thread of the web worker that was asked.
+    REDIS_URL = os.environ.get("REDIS_URL", "")
 
     MAX_CONTENT_LENGTH = _env_int("MAX_CONTENT_LENGTH", 8 * 1024 * 1024)  # bytes of request body
     MAX_IMAGE_SIDE = _env_int("MAX_IMAGE_SIDE", 4096)  # pixels, checked before decoding pixels
@@ -64,5 +67,6 @@ class TestSettings(Settings):
         self.MODELS_DIR = storage / "models"
         self.DATABASE_URL = f"sqlite:///{storage / 'app.db'}"
         self.ADMIN_TOKEN = ""
+        self.REDIS_URL = ""
         self.SIGNING_KEY_FILE = storage / ".signing-key"
         self.MODEL_SIGNING_KEY = "test-signing-key"

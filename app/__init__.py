@@ -7,6 +7,7 @@ from threadpoolctl import threadpool_limits
 from . import errors
 from .api import frontend
 from .storage import db, registry
+from .jobs import queue
 from .api import api
 
 
@@ -31,6 +32,7 @@ def create_app(settings=None):
 
     db.init_app(app)  # migrates the schema to the latest revision
     registry.init_app(app)  # ClassifierRepo: model versions; serves the active one
+    queue.init_app(app)  # training runs on RQ when REDIS_URL is set
 
     errors.init_app(app)
     app.register_blueprint(api)

@@ -33,7 +33,8 @@ def train_version(with_feedback=False, variants=None):
     with tqdm(total=100, desc=f"Training version {version}", unit="%", file=sys.stderr,
               bar_format="{desc}: {percentage:3.0f}%|{bar}| {elapsed}") as bar:
         metadata = training_jobs.train(database, current_app.extensions["classifier_repo"], factory, version,
-                                       with_feedback, progress=lambda f: bar.update(round(100 * f) - bar.n))
+                                       with_feedback, progress=lambda f: bar.update(round(100 * f) - bar.n),
+                                       timeout=current_app.config["TRAINING_TIMEOUT"])
     with database.Session() as session:
         versions.activate(session, version)
     return version, metadata
@@ -94,7 +95,8 @@ def activate(version):
 
 
 def model_path():
-    """Print the file of the active model version (to copy it, or serve it elsewhere as CLASSIFIER_STORAGE)."""
+    """Print this instance's copy of the active model version, a signed model file (to copy it, or serve it
+    elsewhere as CLASSIFIER_STORAGE)."""
     with _database().Session() as session:
         version = versions.active_version(session)
     if version is None:

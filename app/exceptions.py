@@ -19,3 +19,7 @@ class ModelUnavailableError(RuntimeError):
 
 class ModelIntegrityError(RuntimeError):
     """The stored model file fails its signature check (tampered, truncated or another key)."""
+
+
+class ConfigurationError(RuntimeError):
+    """A setting the app cannot start without is missing or wrong; the message says what to set."""

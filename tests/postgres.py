@@ -9,7 +9,6 @@ import glob
 import os
 import pwd
 import shutil
-import socket
 import subprocess
 import tempfile
 import uuid
@@ -20,6 +19,8 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from app.storage.db import Database
+from benchmarks.load import free_port
+from tests.services import unavailable
 
 SERVER_OPTIONS = "-c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
 
@@ -32,17 +33,7 @@ def _binary(name):
 
 def _unavailable(reason):
     """Skip the PostgreSQL tests with a reason, or fail under CI=true."""
-    message = (f"PostgreSQL tests need Debian's postgresql package: {reason}. "
-               "Install it with `bash scripts/ensure-postgres.sh` (`make test` does).")
-    if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
-        pytest.fail(message + " (CI=true: failing instead of skipping)", pytrace=False)
-    pytest.skip(message)
-
-
-def _free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+    unavailable("postgresql", "ensure-postgres.sh", reason)
 
 
 def _run(command, user_prefix):
@@ -68,7 +59,7 @@ def postgres_server():
         user_prefix = ["runuser", "-u", "postgres", "--"]
     data = folder / "data"
     _run([initdb, "-D", str(data), "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-sync"], user_prefix)
-    port = _free_port()
+    port = free_port()
     _run([pg_ctl, "-D", str(data), "-l", str(folder / "server.log"), "-w", "-t", "60",
           "-o", f"-p {port} -k {folder} {SERVER_OPTIONS}", "start"], user_prefix)
     try:
@@ -87,7 +78,7 @@ def postgres_admin(postgres_server):
 
 
 @contextmanager
-def _database(server, admin, template="template1"):
+def new_database(server, admin, template="template1"):
     """A new database copied from ``template``, dropped on exit (open connections included)."""
     name = f"test_{uuid.uuid4().hex[:12]}"
     with admin.connect() as connection:
@@ -102,7 +93,7 @@ def _database(server, admin, template="template1"):
 @pytest.fixture(scope="session")
 def postgres_template(postgres_server, postgres_admin):
     """A database migrated to the latest schema once; each test copies it (faster than migrating)."""
-    with _database(postgres_server, postgres_admin) as url:
+    with new_database(postgres_server, postgres_admin) as url:
         database = Database(url)
         database.upgrade()
         database.engine.dispose()
@@ -112,12 +103,12 @@ def postgres_template(postgres_server, postgres_admin):
 @pytest.fixture
 def postgres_database(postgres_server, postgres_admin, postgres_template):
     """URL of a new database at the latest schema, for one test."""
-    with _database(postgres_server, postgres_admin, postgres_template) as url:
+    with new_database(postgres_server, postgres_admin, postgres_template) as url:
         yield url
 
 
 @pytest.fixture
 def postgres_empty_database(postgres_server, postgres_admin):
     """URL of a new database with no tables, for migration tests."""
-    with _database(postgres_server, postgres_admin) as url:
+    with new_database(postgres_server, postgres_admin) as url:
         yield url

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from app import commands
-from app.storage.model_file import write_signed
+from app.storage.model_file import read_signed, write_signed
 from tests.db_fixtures import BOTH_DATABASES
 from tests.test_api import seven_uri
 from tests.test_manage import manage
@@ -54,9 +54,10 @@ def test_models_list_and_activate(context, capsys):
 def test_models_path_prints_the_active_file(context, capsys):
     assert commands.model_path() == 0
     path = capsys.readouterr().out.strip()
-    assert path.endswith("v1.pkl") and context.extensions["classifier_repo"].load(1)
+    registry = context.extensions["classifier_repo"]
+    assert path.endswith(f"v1-{registry.blobs.checksum(1)}.pkl") and read_signed(path, registry.key)[1]["version"] == 1
     commands.train_version()
-    assert commands.model_path() == 0 and capsys.readouterr().out.strip().endswith("v2.pkl")
+    assert commands.model_path() == 0 and capsys.readouterr().out.strip().endswith(f"v2-{registry.blobs.checksum(2)}.pkl")
 
 
 def test_export_csv_and_npz(context, tmp_path):
@@ -82,6 +83,6 @@ def test_export_needs_a_known_extension(context, tmp_path, capsys):
 def test_the_commands_run_from_the_command_line(quick_trained, tmp_path):
     write_signed(tmp_path / "classifier.pkl", *quick_trained, key=b"cli-test-key")
     result = manage(tmp_path, "db", "upgrade")
-    assert result.returncode == 0 and "is at revision 0001" in result.stdout, result.stderr
+    assert result.returncode == 0 and "is at revision 0002" in result.stdout, result.stderr
     result = manage(tmp_path, "models", "list")
     assert result.returncode == 0 and result.stdout.startswith("* v1    ready"), result.stderr

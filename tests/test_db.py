@@ -10,7 +10,7 @@ from app import create_app
 from app.storage.db import SCHEMA_HEAD, Database
 from tests.test_api import error_of
 
-TABLES = {"active_model", "alembic_version", "feedback", "model_versions", "predictions"}
+TABLES = {"active_model", "alembic_version", "feedback", "model_blobs", "model_versions", "predictions"}
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

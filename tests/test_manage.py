@@ -1,5 +1,6 @@
 """manage.py commands, run as a user runs them: in a subprocess with storage in a temporary folder."""
 import os
+import sqlite3
 import subprocess
 import sys
 
@@ -18,13 +19,19 @@ def manage(storage, *args, stdin=None):
                           env=env, input=stdin, timeout=600)
 
 
+def stored_versions(storage):
+    """(version, checksum) of every model version stored in the folder's SQLite database."""
+    with sqlite3.connect(storage / "app.db") as connection:
+        return connection.execute("SELECT version, checksum FROM model_blobs ORDER BY version").fetchall()
+
+
 @pytest.fixture(scope="module")
 def storage(tmp_path_factory, trained):
     """A storage folder holding the session's model (the shipped configuration) as a pre-versions file."""
     folder = tmp_path_factory.mktemp("cli-storage")
     write_signed(folder / "classifier.pkl", *trained, key=KEY.encode())
     listing = manage(folder, "models", "list")  # the first start adopts the file as version 1
-    assert listing.returncode == 0 and (folder / "models" / "v1.pkl").is_file(), listing.stderr
+    assert listing.returncode == 0 and [v for v, _ in stored_versions(folder)] == [1], listing.stderr
     return folder
 
 
@@ -32,15 +39,16 @@ def test_train_stores_model_and_prints_accuracy(tmp_path):
     result = manage(tmp_path, "train", "--variants", "1")  # the CLI's work, not the model's: few variants
     assert result.returncode == 0, result.stderr
     assert "Cross-validated accuracy: 0." in result.stdout and "'synthetic': 1437" in result.stdout
-    assert (tmp_path / "models" / "v1.pkl").is_file() and "version 1 is active" in result.stdout
+    assert "Stored in the database (sqlite:///" in result.stdout and "version 1 is active" in result.stdout
+    [(version, checksum)] = stored_versions(tmp_path)
+    assert version == 1 and (tmp_path / "models" / f"v1-{checksum}.pkl").is_file()  # this instance's copy
 
 
 def test_train_if_missing_keeps_a_usable_model(storage):
-    before = (storage / "models" / "v1.pkl").stat().st_mtime_ns
+    before = stored_versions(storage)
     result = manage(storage, "train", "--if-missing")
     assert result.returncode == 0 and "nothing to do" in result.stdout
-    assert (storage / "models" / "v1.pkl").stat().st_mtime_ns == before
-    assert not (storage / "models" / "v2.pkl").exists()
+    assert stored_versions(storage) == before
 
 
 def test_train_if_missing_rebuilds_a_damaged_model(tmp_path):
@@ -89,4 +97,4 @@ def test_predict_without_model_says_how_to_train(tmp_path):
 def test_shell_has_app_and_repo(storage):
     result = manage(storage, "shell", "--no-ipython", "--no-bpython", "--no-ptipython", "--no-ptpython",
                     stdin="print('model at', repo.path(repo.current().version).name)\n")
-    assert "model at v1.pkl" in result.stdout + result.stderr
+    assert f"model at v1-{stored_versions(storage)[0][1]}.pkl" in result.stdout + result.stderr

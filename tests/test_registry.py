@@ -4,7 +4,7 @@ import pytest
 from app import create_app
 from app.storage import registry as registry_module
 from app.storage import versions
-from app.storage.model_file import read_signed, write_signed
+from app.storage.model_file import read_signed, sign, verify
 from app.exceptions import ModelIntegrityError, ModelUnavailableError
 from tests.db_fixtures import ADMIN, BOTH_DATABASES
 from tests.test_api import seven_uri
@@ -77,8 +77,8 @@ class TestWorkers:
         asked, loaded = [], []
         monkeypatch.setattr(versions, "active_version", lambda session, real=versions.active_version:
                             asked.append(1) or real(session))
-        monkeypatch.setattr(registry_module, "read_signed", lambda *args, real=read_signed:
-                            loaded.append(args[0]) or real(*args))
+        monkeypatch.setattr(registry_module, "verify", lambda *args, real=verify:
+                            loaded.append(args[2]) or real(*args))
         client = quick_app.test_client()
         for _ in range(20):
             assert client.post("/api/predict", json={"image": seven_uri()}).get_json()["model_version"] == 1
@@ -88,20 +88,22 @@ class TestWorkers:
         registry.expire()
         for _ in range(5):
             assert registry.current().version == version
-        assert len(asked) == 1 and loaded == [registry.path(version)]
+        assert len(asked) == 1 and loaded == [f"Model version {version}"]
 
-    def test_a_version_whose_file_is_damaged_keeps_the_model_in_memory(self, quick_app, quick_trained, caplog):
+    def test_a_version_whose_blob_is_damaged_keeps_the_model_in_memory(self, quick_app, quick_trained, caplog):
         registry = registry_of(quick_app)
-        version = add_ready_version(quick_app, *quick_trained)
-        registry.path(version).write_bytes(b"garbage")
+        with quick_app.extensions["database"].Session() as session:
+            version = versions.create(session, quick_trained[1]["params"], status="ready")
+        registry.blobs.save(version, b"garbage")
         activate(quick_app, version)
         assert registry.current().version == 1
-        assert "cannot be used" in caplog.text
+        assert "cannot be used" in caplog.text and "not a signed model file" in caplog.text
 
-    def test_a_file_holding_another_version_is_refused(self, quick_app, quick_trained):
+    def test_a_blob_holding_another_version_is_refused(self, quick_app, quick_trained):
         registry = registry_of(quick_app)
-        version = add_ready_version(quick_app, *quick_trained)
-        write_signed(registry.path(version), quick_trained[0], dict(quick_trained[1], version=1), registry.key)
+        with quick_app.extensions["database"].Session() as session:
+            version = versions.create(session, quick_trained[1]["params"], status="ready")
+        registry.blobs.save(version, sign(quick_trained[0], dict(quick_trained[1], version=1), registry.key))
         with pytest.raises(ModelIntegrityError, match="holds version 1"):
             registry.load(version)
 

@@ -1,7 +1,7 @@
 """Model versions: GET /api/models, GET /api/models/<v>, POST /api/models (train), POST .../activate."""
 from flask import current_app, request, url_for
 
-from ..jobs import training as training_jobs
+from ..jobs import queue as training_queue
 from ..storage import db, versions
 from .auth import admin_required
 from ..errors import ApiError
@@ -32,12 +32,13 @@ def get_model(version):
 @api.post("/models")
 @admin_required
 def train_model():
-    """Start training a new version in the background (feedback included unless told otherwise) -> 202."""
+    """Start training a new version on the job queue, or in the background (feedback included unless told
+    otherwise) -> 202."""
     body = json_body() if request.get_data() else {}
     include_feedback = body.get("include_feedback", True)
     if not isinstance(include_feedback, bool):
         raise ApiError(400, "invalid_include_feedback", 'The "include_feedback" field must be true or false.')
-    version = training_jobs.start_in_background(current_app._get_current_object(), include_feedback)
+    version = training_queue.start(current_app._get_current_object(), include_feedback)
     session = db.session()
     body = model_json(versions.find(session, version), versions.active_version(session))
     return body, 202, {"Location": url_for("api.get_model", version=version)}

@@ -19,7 +19,7 @@ SQLITE_BUSY_TIMEOUT = 30.0  # seconds a writer waits for another process's write
 PG_SCHEMA_LOCK = 60_2026  # pg_advisory_lock key held while one process migrates
 # The newest revision in migrations/versions (tests hold it equal to Alembic's head). Checking it with
 # one SELECT lets start-up skip importing Alembic (~0.5 s) when the schema is already current.
-SCHEMA_HEAD = "0001"
+SCHEMA_HEAD = "0002"
 
 
 def _sqlite_pragmas(connection, _record):
@@ -65,24 +65,26 @@ class Database:
                 connection.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": PG_SCHEMA_LOCK})
                 connection.commit()
 
-    def alembic_config(self, connection=None):
-        """Alembic's configuration for this database; ``connection`` is the one migrations run on."""
+    def alembic_config(self, connection=None, models_dir=None):
+        """Alembic's configuration for this database; ``connection`` is the one migrations run on,
+        ``models_dir`` the folder of model version files from before they were kept in the database."""
         from alembic.config import Config
 
         config = Config()
         config.set_main_option("script_location", str(MIGRATIONS))
         config.set_main_option("sqlalchemy.url", self.url.render_as_string(hide_password=False).replace("%", "%%"))
         config.attributes["connection"] = connection
+        config.attributes["models_dir"] = models_dir
         return config
 
-    def upgrade(self, revision="head"):
+    def upgrade(self, revision="head", models_dir=None):
         """Migrate the schema to ``revision`` (Alembic), safe when several workers start at once."""
         with self.schema_lock(), self.engine.begin() as connection:
             if revision == "head" and current_revision(connection) == SCHEMA_HEAD:
                 return  # the usual case at start-up: nothing to do, nothing to log
             from alembic import command
 
-            command.upgrade(self.alembic_config(connection), revision)
+            command.upgrade(self.alembic_config(connection, models_dir), revision)
 
     def revision(self):
         """The schema's current Alembic revision, or None before the first migration."""
@@ -126,5 +128,5 @@ def init_app(app):
     app.teardown_appcontext(close_session)
     for cls in (OperationalError, InterfaceError):
         app.register_error_handler(cls, handle_database_error)
-    database.upgrade()
+    database.upgrade(models_dir=app.config["MODELS_DIR"])
     return database

@@ -1,4 +1,5 @@
-"""The database tables (SQLAlchemy 2 ORM): predictions, feedback on them, model versions, the active one."""
+"""The database tables (SQLAlchemy 2 ORM): predictions, feedback on them, model versions, their signed
+bytes, the active one."""
 from datetime import datetime, timezone
 
 from sqlalchemy import (JSON, BigInteger, CheckConstraint, DateTime, Float, ForeignKey, Index, Integer,
@@ -29,7 +30,7 @@ class Base(DeclarativeBase):
 
 
 class ModelVersion(Base):
-    """One training run: its file is MODELS_DIR/v<version>.pkl."""
+    """One training run; once it has a model, its signed bytes are a ``ModelBlob``."""
 
     __tablename__ = "model_versions"
     __table_args__ = (
@@ -49,6 +50,22 @@ class ModelVersion(Base):
     cv_accuracy: Mapped[float | None] = mapped_column(Float)
     feedback_accuracy: Mapped[float | None] = mapped_column(Float)
     error: Mapped[str | None] = mapped_column(Text)
+
+
+class ModelBlob(Base):
+    """A version's signed model bytes (bytea on PostgreSQL, BLOB on SQLite) and their SHA-256.
+
+    In a table of their own, so listing versions never reads megabytes.
+    """
+
+    __tablename__ = "model_blobs"
+
+    version: Mapped[int] = mapped_column(ForeignKey("model_versions.version"), primary_key=True,
+                                         autoincrement=False)
+    checksum: Mapped[str] = mapped_column(String(64))  # SHA-256 of data, hex
+    size: Mapped[int] = mapped_column(Integer)
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+    created: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
 
 class ActiveModel(Base):

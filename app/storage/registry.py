@@ -1,8 +1,8 @@
-"""Model versions on disk (MODELS_DIR/v<N>.pkl, signed) and the active one served from memory.
+"""Model versions, signed, in the database (``ModelStore``), and the active one served from memory.
 
-The active version lives in the database. Each worker re-reads it (one primary-key SELECT) at most
-every MODEL_RELOAD_INTERVAL seconds and loads a new version's file once, so activating a version
-reaches every worker process without a restart.
+The active version lives in the database too. Each worker re-reads it (one primary-key SELECT) at most
+every MODEL_RELOAD_INTERVAL seconds and loads a new version once (from its local cache, or the
+database), so activating a version reaches every worker process of every instance without a restart.
 """
 import logging
 import threading
@@ -13,7 +13,8 @@ from pathlib import Path
 from sqlalchemy.exc import SQLAlchemyError
 
 from . import versions
-from .model_file import read_signed, resolve_signing_key, write_signed
+from .model_file import read_signed, resolve_signing_key, sign, verify
+from .model_store import ModelStore
 from ..exceptions import ModelIntegrityError, ModelUnavailableError
 
 log = logging.getLogger(__name__)
@@ -31,11 +32,11 @@ class Loaded:
 
 
 class ClassifierRepo:
-    """Gets and updates the model: stores signed versions under MODELS_DIR, serves the active one from memory."""
+    """Gets and updates the model: stores signed versions in the database, serves the active one from memory."""
 
     def __init__(self, database, models_dir, key, reload_interval=2.0):
         self.database = database
-        self.models_dir = Path(models_dir)
+        self.blobs = ModelStore(database, models_dir)
         self.key = key
         self.reload_interval = reload_interval
         self._lock = threading.Lock()
@@ -44,19 +45,20 @@ class ClassifierRepo:
         self._checked_at = float("-inf")
 
     def path(self, version):
-        """Where version ``version``'s model file lives."""
-        return self.models_dir / f"v{version}.pkl"
+        """This instance's local copy of version ``version`` (a signed model file), fetched when missing."""
+        return self.blobs.fetch(version)[1]
 
     def store(self, version, model, metadata):
-        """Write version ``version``'s model file, signed, with its version in the metadata."""
-        write_signed(self.path(version), model, dict(metadata, version=version), self.key)
+        """Store version ``version`` in the database, signed, with its version in the metadata."""
+        self.blobs.save(version, sign(model, dict(metadata, version=version), self.key))
 
     def load(self, version):
-        """Read and verify version ``version``'s file -> (model, metadata)."""
-        model, metadata = read_signed(self.path(version), self.key)
+        """Read and verify version ``version`` -> (model, metadata)."""
+        source = f"Model version {version}"
+        model, metadata = verify(self.blobs.fetch(version)[0], self.key, source)
         if metadata.get("version") != version:
-            raise ModelIntegrityError(f"{self.path(version)} holds version {metadata.get('version')}, "
-                                      f"not {version}. Train a new version with `python manage.py train`.")
+            raise ModelIntegrityError(f"{source} holds version {metadata.get('version')}. "
+                                      "Train a new version with `python manage.py train`.")
         return model, metadata
 
     def current(self):
@@ -92,7 +94,7 @@ class ClassifierRepo:
             self._unusable = version
             return
         self._loaded, self._unusable = Loaded(version, model, metadata), None
-        log.info("Serving model version %s (%s)", version, self.path(version))
+        log.info("Serving model version %s (trained %s)", version, metadata.get("created"))
 
     def expire(self):
         """Check the active version on the next request (after this process activated one)."""
@@ -134,8 +136,9 @@ class ClassifierRepo:
 
 def init_app(app):
     """The app's ``ClassifierRepo``, as ``app.extensions["classifier_repo"]``."""
-    registry = ClassifierRepo(app.extensions["database"], app.config["MODELS_DIR"], resolve_signing_key(app.config),
-                              reload_interval=app.config["MODEL_RELOAD_INTERVAL"])
+    database = app.extensions["database"]
+    key = resolve_signing_key(app.config, shared=not database.is_sqlite)
+    registry = ClassifierRepo(database, app.config["MODELS_DIR"], key, reload_interval=app.config["MODEL_RELOAD_INTERVAL"])
     app.extensions["classifier_repo"] = registry
     registry.adopt(app.config["CLASSIFIER_STORAGE"])
     try:

@@ -9,7 +9,8 @@ from ..recognition.model import SOURCES
 from .records import ActiveModel, ModelVersion, utcnow
 
 MAX_VERSION = 2**31 - 1  # an INTEGER column: larger numbers are unknown without asking the database
-STALE_ERROR = "The training stopped making progress for {seconds:.0f} s: its process ended (restart or crash)."
+STALE_ERROR = ("The training stopped making progress for {seconds:.0f} s: its process ended (restart or crash), "
+               "or no worker took it from the queue.")
 
 
 def _training_in_progress(session):
@@ -56,6 +57,11 @@ def _update_training(session, version, **values):
 def set_progress(session, version, progress):
     """Record how far a training run is (0..1); also its heartbeat."""
     return _update_training(session, version, progress=round(float(progress), 4))
+
+
+def beat(session, version):
+    """A training run's heartbeat between progress reports; False when it is no longer training."""
+    return _update_training(session, version)
 
 
 def finish(session, version, metadata, feedback_accuracy):
