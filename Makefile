@@ -14,7 +14,7 @@ FRONTEND_SOURCES := $(shell find frontend -type f -not -path 'frontend/dist/*' 2
 MODEL := storage/classifier.pkl
 
 .PHONY: help run serve setup deps frontend model train test test-python test-frontend test-e2e \
-        bench bench-accuracy bench-load bench-uncertainty clean
+        bench bench-accuracy bench-load bench-uncertainty bench-poisoning clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-16s %s\n", $$1, $$2}'
@@ -52,6 +52,7 @@ test: setup test-python test-frontend test-e2e  ## set-up, then every test suite
 
 test-python: $(VENV)/.installed
 	bash scripts/ensure-postgres.sh
+	bash scripts/ensure-redis.sh
 	$(PY) -m pytest -q tests --ignore=tests/e2e
 
 test-frontend: node_modules/.package-lock.json
@@ -61,13 +62,16 @@ test-e2e: setup
 	bash scripts/ensure-chromium.sh
 	npm run test:e2e
 
-bench: bench-accuracy bench-uncertainty bench-load  ## every benchmark
+bench: bench-accuracy bench-uncertainty bench-load bench-poisoning  ## every benchmark
 
 bench-accuracy: setup  ## accuracy on held-out canvas drawings, beside the seed pipeline
 	$(PY) -m benchmarks.accuracy
 
 bench-uncertainty: setup  ## share of non-digits and of real digits flagged "not sure"
 	$(PY) -m benchmarks.uncertainty
+
+bench-poisoning: $(VENV)/.installed node_modules/.package-lock.json  ## 2,000 poisoned feedback vs honest corrections: review, share, gate
+	$(PY) -m benchmarks.poisoning
 
 bench-load: $(VENV)/.installed model  ## throughput, latency and start-up under gunicorn, beside the original server
 	$(PY) -m benchmarks.load

@@ -5,7 +5,8 @@ from flask import Flask
 from threadpoolctl import threadpool_limits
 
 from . import errors
-from .api import frontend
+from .api import frontend, limits
+from .learning import clients
 from .storage import db, registry
 from .api import api
 
@@ -32,7 +33,10 @@ def create_app(settings=None):
     db.init_app(app)  # migrates the schema to the latest revision
     registry.init_app(app)  # ClassifierRepo: model versions; serves the active one
 
+    clients.init_app(app)  # client addresses (behind TRUSTED_PROXIES) and their keyed hashes
+
     errors.init_app(app)
     app.register_blueprint(api)
+    limits.init_app(app)  # after the routes exist: it wraps the limited views
     frontend.init_app(app)
     return app

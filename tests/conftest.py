@@ -8,7 +8,7 @@ from app.recognition.classifier import ClassifierFactory
 from app.storage.model_file import write_signed
 from settings import TestSettings
 
-pytest_plugins = ["tests.postgres", "tests.db_fixtures"]
+pytest_plugins = ["tests.services", "tests.postgres", "tests.db_fixtures"]
 
 
 @pytest.fixture(scope="session")

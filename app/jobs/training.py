@@ -7,19 +7,13 @@ import threading
 
 import numpy as np
 
+from ..learning.examples import accepted_examples
 from ..storage import versions
-from ..storage.export import feedback_inputs, feedback_rows
 
 log = logging.getLogger(__name__)
 
 # Share of the run done after each step; building the training set (synthetic variants) is the long one.
 FEEDBACK_LOADED, TRAINING_SET_BUILT, MODEL_BUILT = 0.02, 0.6, 0.97
-
-
-def feedback_examples(session):
-    """Every feedback example: features (n, 64) uint8 and labels (n,), oldest first."""
-    rows = feedback_rows(session)
-    return feedback_inputs(rows).reshape(len(rows), 64), np.array([row.label for row in rows], dtype=np.int64)
 
 
 def accuracy(model, inputs, labels):
@@ -37,8 +31,11 @@ def start(database, factory, timeout):
         return versions.create(session, params=dict(factory.params))
 
 
-def train(database, registry, factory, version, include_feedback=True, progress=None):
-    """Train ``version`` (its row says training), store its file, mark it ready -> metadata; failed on error."""
+def train(database, registry, factory, version, include_feedback=True, progress=None, *, client_share):
+    """Train ``version`` (its row says training), store its file, mark it ready -> metadata; failed on error.
+
+    Feedback: the accepted examples, at most ``client_share`` of them from any one client (learning.share).
+    """
     def report(fraction):
         with database.Session() as session:
             versions.set_progress(session, version, fraction)
@@ -47,15 +44,16 @@ def train(database, registry, factory, version, include_feedback=True, progress=
 
     try:
         with database.Session() as session:
-            inputs, labels = feedback_examples(session)
+            feedback = accepted_examples(session, client_share)
+        log.info("Version %s: feedback %s", version, feedback.summary() if include_feedback else "left out")
         report(FEEDBACK_LOADED)
-        training = factory.training_set(inputs if include_feedback else None, labels if include_feedback else None)
+        training = factory.training_set(*(feedback.training() if include_feedback else (None, None)))
         report(TRAINING_SET_BUILT)
         model, metadata = factory.build(
             training, progress=lambda f: report(TRAINING_SET_BUILT + (MODEL_BUILT - TRAINING_SET_BUILT) * f))
         registry.store(version, model, metadata)
         with database.Session() as session:
-            versions.finish(session, version, metadata, accuracy(model, inputs, labels))
+            versions.finish(session, version, metadata, accuracy(model, feedback.inputs, feedback.labels))
         if progress:
             progress(1.0)
         return metadata
@@ -81,7 +79,8 @@ def start_in_background(app, include_feedback=True):
 
     def run():
         try:
-            train(database, registry, factory, version, include_feedback)
+            train(database, registry, factory, version, include_feedback,
+                  client_share=app.config["FEEDBACK_CLIENT_SHARE"])
         except Exception:  # already logged and recorded as failed on the version's row
             pass
 

@@ -1,0 +1,2 @@
+"""Learning from users without being poisoned: who sent feedback (clients), which feedback waits for an
+admin (review), how much of one training run a client may fill (share), and the quality gate on activation."""
