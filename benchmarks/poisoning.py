@@ -211,22 +211,31 @@ def poison_run(service, count, from_one_address=40):
                    reference_before, service.reference_overall())
 
 
-def misread(service, count):
-    """Drawings (pen and ink) of ``count`` training digits that the served model misreads:
-    (uris, features, true labels, their source digits)."""
-    rng = np.random.default_rng(SEED)
-    items = [(int(i), style) for i in rng.permutation(training_digits())[:count] for style in ("pen", "ink")]
-    uris, features = drawings(items)
-    truth = load_real_digits()[1][[index for index, _ in items]]
-    wrong = np.flatnonzero(service.served_digits(features) != truth)
-    return [uris[i] for i in wrong], features[wrong], truth[wrong], sorted({items[i][0] for i in wrong})
+def misread(service, wanted, chunk=200):
+    """Drawings (pen and ink) of training digits the served model misreads, drawn ``chunk`` digits at a time
+    until there are ``wanted`` (or the training digits run out): (uris, features, true labels, source digits)."""
+    order = np.random.default_rng(SEED).permutation(training_digits())
+    uris, features, truth, sources = [], [], [], []
+    for start in range(0, len(order), chunk):
+        items = [(int(i), style) for i in order[start:start + chunk] for style in ("pen", "ink")]
+        drawn, drawn_features = drawings(items)
+        labels = load_real_digits()[1][[index for index, _ in items]]
+        for i in np.flatnonzero(service.served_digits(drawn_features) != labels):
+            uris.append(drawn[i])
+            features.append(drawn_features[i])
+            truth.append(labels[i])
+            sources.append(items[i][0])
+        if len(uris) >= wanted:
+            break
+    return (uris[:wanted], np.asarray(features[:wanted]), np.asarray(truth[:wanted]),
+            sorted(set(sources[:wanted])))
 
 
-def honest_run(service, count, clients):
-    """People (``clients`` addresses) send the right labels for what the model misreads among ``count``
-    training digits; the admin accepts what was held. Measured on the corrected drawings and on new drawings
+def honest_run(service, wanted, clients):
+    """People (``clients`` addresses) send the right labels for ``wanted`` drawings of training digits the
+    model misreads; the admin accepts what was held. Measured on the corrected drawings and on new drawings
     of the same digits (another seed), which nobody sent."""
-    uris, features, truth, sources = misread(service, count)
+    uris, features, truth, sources = misread(service, wanted)
     fresh_items = [(index, style) for index in sources for style in ("pen", "ink")]
     _, fresh = drawings(fresh_items, seed=SEED + 1)
     fresh_truth = load_real_digits()[1][[index for index, _ in fresh_items]]
@@ -286,7 +295,7 @@ def report_honest(outcome):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--poison", type=int, default=2000, help="drawings of 3s labelled 8 (default 2,000)")
-    parser.add_argument("--honest", type=int, default=2000, help="training digits drawn to find misreads")
+    parser.add_argument("--honest", type=int, default=100, help="misread drawings people correct (default 100)")
     parser.add_argument("--clients", type=int, default=40, help="addresses the honest corrections come from")
     args = parser.parse_args()
     factory = ClassifierFactory()

@@ -55,8 +55,8 @@ class TestFeedbackLimit:
     def test_other_clients_are_not_affected(self, quick_app):
         quick_app.config["FEEDBACK_RATE_LIMIT"] = "1 per minute"
         ids = stored_predictions(quick_app, 3)
-        first = quick_app.test_client(environ_base={"REMOTE_ADDR": "127.0.0.2"})
-        second = quick_app.test_client(environ_base={"REMOTE_ADDR": "127.0.0.3"})
+        first, second = quick_app.test_client(), quick_app.test_client()
+        first.environ_base["REMOTE_ADDR"], second.environ_base["REMOTE_ADDR"] = "127.0.0.2", "127.0.0.3"
         assert give_feedback(first, ids[:2]) == [201, 429]
         assert give_feedback(second, ids[2:]) == [201]
 

@@ -102,7 +102,7 @@ class TestVersions:
         assert model["progress"] == 1.0 and model["error"] is None
         assert model["created"].endswith("Z") and model["cv_accuracy"] > 0.9
         assert model["params"] == ClassifierFactory().params == {"n_neighbors": 5, "weights": "distance"}
-        assert list(model["samples"]) == ["load_digits", "synthetic", "feedback"]
+        assert list(model["samples"]) == ["load_digits", "synthetic", "feedback", "handwriting"]
 
     def test_one_version(self, quick_client):
         assert quick_client.get("/api/models/1").get_json() == quick_client.get("/api/models").get_json()["models"][0]
@@ -125,7 +125,7 @@ class TestVersions:
         assert response.headers["Location"].endswith("/api/models/2")
         model = wait_until_done(quick_client, 2)
         assert model["status"] == "ready" and model["progress"] == 1.0 and model["error"] is None
-        assert model["samples"] == {"load_digits": 1797, "synthetic": 0, "feedback": 1}
+        assert model["samples"] == {"load_digits": 1797, "synthetic": 0, "feedback": 1, "handwriting": 0}
         assert model["feedback_accuracy"] == 1.0 and model["cv_accuracy"] > 0.9
         assert (quick_app.config["MODELS_DIR"] / "v2.pkl").is_file()
         assert quick_client.get("/api/models").get_json()["active"] == 1  # training does not switch

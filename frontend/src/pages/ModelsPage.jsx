@@ -17,7 +17,7 @@ function ReferenceFigures({ reference }) {
   if (!reference?.all) return '–';
   return (
     <>
-      {formatPercent(reference.all.overall)}{' '}
+      {formatPercent(reference.all.overall, 1)}{' '}
       <span className="muted" data-testid="reference-digits">
         ({reference.all.per_digit.map((share, digit) => `${digit}: ${formatPercent(share)}`).join(', ')})
       </span>
@@ -188,7 +188,7 @@ export function ModelsPage({
                     </td>
                     <td>{formatDate(m.created)}</td>
                     <td>{m.cv_accuracy == null ? '–' : formatPercent(m.cv_accuracy)}</td>
-                    <td>{referenceOverall(m) == null ? '–' : formatPercent(referenceOverall(m))}</td>
+                    <td>{referenceOverall(m) == null ? '–' : formatPercent(referenceOverall(m), 1)}</td>
                     <td>
                       {m.status === 'ready' && !m.active && (
                         <button

@@ -88,11 +88,11 @@ describe('ModelsPage', () => {
     listing.models[2].reference = null;
     render(<ModelsPage load={vi.fn().mockResolvedValue(listing)} />);
     const card = await screen.findByTestId('active-model');
-    expect(within(card).getByText('Reference accuracy').nextSibling).toHaveTextContent(/^96%/);
+    expect(within(card).getByText('Reference accuracy').nextSibling).toHaveTextContent(/^96\.2%/);
     expect(within(card).getByTestId('reference-digits')).toHaveTextContent('(0: 96%, 1: 96%, 2: 96%, 3: 95%,');
     const rows = within(screen.getByTestId('versions')).getAllByRole('row');
     expect(rows[0]).toHaveTextContent('Reference');
-    expect(within(rows[1]).getAllByRole('cell')[4]).toHaveTextContent('95%');
+    expect(within(rows[1]).getAllByRole('cell')[4]).toHaveTextContent('95.1%');
     expect(within(rows[3]).getAllByRole('cell')[4]).toHaveTextContent('–');
   });
 
