@@ -16,7 +16,7 @@ PAGE_STROKES := test-artifacts/page-strokes.json
 PAGE_PER_DIGIT ?= 20
 
 .PHONY: help run serve setup deps frontend model train test test-python test-frontend test-e2e \
-        bench bench-accuracy bench-load bench-uncertainty bench-page clean
+        bench bench-accuracy bench-load bench-uncertainty bench-page bench-poisoning clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-16s %s\n", $$1, $$2}'
@@ -65,13 +65,16 @@ test-e2e: setup
 	bash scripts/ensure-chromium.sh
 	npm run test:e2e
 
-bench: bench-page bench-accuracy bench-uncertainty bench-load  ## every benchmark (the page-drawn set first: bench-accuracy reads it)
+bench: bench-page bench-accuracy bench-uncertainty bench-load bench-poisoning  ## every benchmark (the page-drawn set first: bench-accuracy reads it)
 
 bench-accuracy: setup  ## accuracy on real validation drawings, held-out load_digits and page-drawn digits: new, previous, seed
 	$(PY) -m benchmarks.accuracy
 
 bench-uncertainty: setup  ## share of non-digits and of real digits flagged "not sure"
 	$(PY) -m benchmarks.uncertainty
+
+bench-poisoning: $(VENV)/.installed node_modules/.package-lock.json  ## 2,000 poisoned feedback vs honest corrections: review, share, gate
+	$(PY) -m benchmarks.poisoning
 
 bench-load: $(VENV)/.installed model  ## throughput, latency and start-up under gunicorn, beside the original server
 	$(PY) -m benchmarks.load

@@ -45,23 +45,31 @@ def _has_usable_model():
         return False
 
 
+@manager.option("--force", dest="force", action="store_true",
+                help="activate the new version even when the quality gate refuses it (logged)")
 @manager.option("--variants", dest="variants", type=int, help="synthetic variants per digit (default: the factory's)")
 @manager.option("--with-feedback", dest="with_feedback", action="store_true", help="also learn from people's feedback")
 @manager.option("--if-missing", dest="if_missing", action="store_true",
                 help="only train when no usable model is active")
-def train(if_missing=False, with_feedback=False, variants=None):
-    """Train a new model version, store it, make it the active one, print its cross-validated accuracy."""
+def train(if_missing=False, with_feedback=False, variants=None, force=False):
+    """Train a new model version, store it, print its accuracy, and make it the active one through the quality gate."""
     if if_missing and _has_usable_model():
         active = _repo().current().version
         print(f"Model version {active} is active; nothing to do.")
         return 0
     try:
-        version, metadata = commands.train_version(with_feedback, variants)
+        version, metadata, refusal = commands.train_version(with_feedback, variants, force)
     except ApiError as error:
         print(f"error: {error.message}", file=sys.stderr)
         return 1
     print(f"Trained version {version} on {metadata['training_samples']} samples {metadata['samples']}")
     print(f"Cross-validated accuracy: {metadata['cv_accuracy']:.4f}")
+    reference = metadata.get("reference")
+    if reference:
+        print(f"Reference accuracy: {reference['all']['overall']:.4f}")
+    if refusal is not None:
+        print(f"Stored in the database ({_database_name()}); not activated. error: {refusal.message}", file=sys.stderr)
+        return 1
     print(f"Stored in the database ({_database_name()}); version {version} is active")
     return 0
 

@@ -42,6 +42,24 @@ class Settings:
     # `manage.py worker`. Empty: each run trains in a thread of the web worker that was asked.
     REDIS_URL = os.environ.get("REDIS_URL", "")
 
+    # Learning from users (README, "Learning from users").
+    # A version is refused activation when its reference accuracy is below the active one's by more than
+    # this many points, overall or on a digit beyond that digit's noise (GATE_DIGIT_Z standard errors).
+    GATE_MARGIN = _env_float("GATE_MARGIN", 0.5)
+    GATE_DIGIT_Z = _env_float("GATE_DIGIT_Z", 2.0)
+    # A correction of an answer the model gave at least this vote share, or to a digit that got no vote,
+    # waits for an admin's review; only accepted feedback is trained on.
+    REVIEW_CONFIDENCE = _env_float("REVIEW_CONFIDENCE", 0.6)
+    # Most of one training run's feedback examples a single client may contribute (0..1).
+    FEEDBACK_CLIENT_SHARE = _env_float("FEEDBACK_CLIENT_SHARE", 0.05)
+    # Rate limits per client address (Flask-Limiter notation); an empty value turns a limit off.
+    FEEDBACK_RATE_LIMIT = os.environ.get("FEEDBACK_RATE_LIMIT", "30 per minute")
+    PREDICT_RATE_LIMIT = os.environ.get("PREDICT_RATE_LIMIT", "")
+    # Proxies in front of the app that set X-Forwarded-For (nginx: 1). 0 trusts no forwarded address.
+    TRUSTED_PROXIES = _env_int("TRUSTED_PROXIES", 0)
+    # Redis (redis://host:6379/0): rate-limit counters shared by every worker and instance; empty: in memory.
+    REDIS_URL = os.environ.get("REDIS_URL", "")
+
     MAX_CONTENT_LENGTH = _env_int("MAX_CONTENT_LENGTH", 8 * 1024 * 1024)  # bytes of request body
     MAX_IMAGE_SIDE = _env_int("MAX_IMAGE_SIDE", 4096)  # pixels, checked before decoding pixels
     MAX_BATCH_SIZE = _env_int("MAX_BATCH_SIZE", 256)  # images in one POST /api/predict/batch
@@ -70,3 +88,4 @@ class TestSettings(Settings):
         self.REDIS_URL = ""
         self.SIGNING_KEY_FILE = storage / ".signing-key"
         self.MODEL_SIGNING_KEY = "test-signing-key"
+        self.REDIS_URL = ""

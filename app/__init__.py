@@ -5,7 +5,8 @@ from flask import Flask
 from threadpoolctl import threadpool_limits
 
 from . import errors
-from .api import frontend
+from .api import frontend, limits
+from .learning import clients
 from .storage import db, registry
 from .jobs import queue
 from .api import api
@@ -34,7 +35,10 @@ def create_app(settings=None):
     registry.init_app(app)  # ClassifierRepo: model versions; serves the active one
     queue.init_app(app)  # training runs on RQ when REDIS_URL is set
 
+    clients.init_app(app)  # client addresses (behind TRUSTED_PROXIES) and their keyed hashes
+
     errors.init_app(app)
     app.register_blueprint(api)
+    limits.init_app(app)  # after the routes exist: it wraps the limited views
     frontend.init_app(app)
     return app

@@ -6,6 +6,7 @@ from flask_script_ng import Command, Manager
 from tqdm import tqdm
 
 from .jobs import training as training_jobs
+from .learning import gate
 from .storage import versions
 from .storage.export import export as export_feedback
 from .errors import ApiError
@@ -23,8 +24,9 @@ def _percent(value):
     return "-" if value is None else f"{value:.2%}"
 
 
-def train_version(with_feedback=False, variants=None):
-    """Train a new version in the foreground with a progress bar, then activate it -> (version, metadata)."""
+def train_version(with_feedback=False, variants=None, force=False):
+    """Train a new version in the foreground with a progress bar, then activate it through the quality gate
+    -> (version, metadata, the gate's refusal or None)."""
     from .recognition.classifier import ClassifierFactory  # training code: imported by the commands that train
 
     factory = ClassifierFactory() if variants is None else ClassifierFactory(n_variants=variants)
@@ -34,10 +36,20 @@ def train_version(with_feedback=False, variants=None):
               bar_format="{desc}: {percentage:3.0f}%|{bar}| {elapsed}") as bar:
         metadata = training_jobs.train(database, current_app.extensions["classifier_repo"], factory, version,
                                        with_feedback, progress=lambda f: bar.update(round(100 * f) - bar.n),
-                                       timeout=current_app.config["TRAINING_TIMEOUT"])
-    with database.Session() as session:
-        versions.activate(session, version)
-    return version, metadata
+                                       timeout=current_app.config["TRAINING_TIMEOUT"],
+                                       client_share=current_app.config["FEEDBACK_CLIENT_SHARE"])
+    try:
+        activate_version(version, force)
+    except ApiError as refusal:
+        return version, metadata, refusal
+    return version, metadata, None
+
+
+def activate_version(version, force=False):
+    """Activate ``version`` through the quality gate (``force`` overrides it, logged) -> its row."""
+    with _database().Session() as session:
+        return gate.activate(session, current_app.extensions["classifier_repo"], version, current_app.config,
+                             force=force, who="manage.py")
 
 
 @db.option("--sql", dest="sql", action="store_true", help="print the SQL instead of running it")
@@ -76,17 +88,27 @@ def list_models():
         status = f"training {row['progress']:.0%}" if row["status"] == "training" else row["status"]
         samples = ", ".join(f"{name} {count}" for name, count in (row["samples"] or {}).items())
         print(f"{'*' if row['active'] else ' '} v{row['version']:<4} {status:<13} {row['created']}  "
-              f"cv {_percent(row['cv_accuracy'])}  feedback {_percent(row['feedback_accuracy'])}  {samples}"
+              f"cv {_percent(row['cv_accuracy'])}  feedback {_percent(row['feedback_accuracy'])}  "
+              f"reference {_reference(row['reference'])}  {samples}"
               + (f"  error: {row['error']}" if row["error"] else ""))
     return 0
 
 
+def _reference(reference):
+    """A version's reference accuracy in one column: overall, then each digit 0..9."""
+    if not reference:
+        return "-"
+    overall = reference["all"]
+    return f"{overall['overall']:.2%} [" + " ".join(f"{share:.0%}" for share in overall["per_digit"]) + "]"
+
+
+@models.option("--force", dest="force", action="store_true",
+               help="activate even when the quality gate refuses (logged)")
 @models.option("version", type=int, metavar="VERSION", help="a ready version (see `models list`)")
-def activate(version):
-    """Serve VERSION from now on; every worker switches within MODEL_RELOAD_INTERVAL seconds."""
+def activate(version, force=False):
+    """Serve VERSION from now on, if it reads the reference set no worse than the active version (--force: anyway)."""
     try:
-        with _database().Session() as session:
-            versions.activate(session, version)
+        activate_version(version, force)
     except ApiError as error:
         print(f"error: {error.message}", file=sys.stderr)
         return 1

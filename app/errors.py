@@ -76,6 +76,10 @@ def handle_http_exception(error):
         limit = current_app.config.get("MAX_CONTENT_LENGTH")
         message = f"The request body is larger than the limit of {limit} bytes. Send a smaller image."
         return error_response(413, "payload_too_large", message)
+    if error.code == 429:  # Flask-Limiter's RateLimitExceeded; it adds Retry-After to this response
+        message = (f"Too many requests from your address: at most {error.description}. "
+                   "Wait the number of seconds in the Retry-After header, then try again.")
+        return error_response(429, "rate_limited", message)
     return error_response(error.code, _snake_case(error.name), error.description)
 
 

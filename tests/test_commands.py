@@ -6,7 +6,7 @@ import pytest
 
 from app import commands
 from app.storage.model_file import read_signed, write_signed
-from tests.db_fixtures import BOTH_DATABASES
+from tests.db_fixtures import ADMIN, BOTH_DATABASES
 from tests.test_api import seven_uri
 from tests.test_manage import manage
 
@@ -18,18 +18,22 @@ def context(quick_app):
 
 
 def give_feedback(app, labels):
+    """Label a seven with each of ``labels``; the admin accepts the ones held for review."""
     client = app.test_client()
+    app.config["FEEDBACK_CLIENT_SHARE"] = 1.0  # one test client (the share: test_share.py)
     for label in labels:
         prediction = client.post("/api/predict", json={"image": seven_uri()}).get_json()
-        assert client.post("/api/feedback", json={"prediction_id": prediction["prediction_id"],
-                                                  "label": label}).status_code == 201
+        response = client.post("/api/feedback", json={"prediction_id": prediction["prediction_id"], "label": label})
+        assert response.status_code == 201
+        client.post("/api/feedback/review", json={"ids": [response.get_json()["id"]], "status": "accepted"},
+                    headers=ADMIN)
 
 
 @BOTH_DATABASES
 def test_train_with_feedback_shows_progress_and_activates(context, capsys):
     give_feedback(context, [1, 7])
-    version, metadata = commands.train_version(with_feedback=True)
-    assert version == 2 and metadata["samples"]["feedback"] == 2
+    version, metadata, refusal = commands.train_version(with_feedback=True)
+    assert version == 2 and metadata["samples"]["feedback"] == 2 and refusal is None
     assert context.extensions["classifier_repo"].current().version == 2
     progress = capsys.readouterr().err
     assert "Training version 2:" in progress and "100%" in progress
@@ -67,11 +71,13 @@ def test_export_csv_and_npz(context, tmp_path):
         rows = list(csv.DictReader(handle))
     assert [(row["label"], row["predicted"], row["model_version"]) for row in rows] == [("1", "7", "1"),
                                                                                          ("7", "7", "1")]
-    assert len(rows[0]) == 6 + 64 and rows[0]["created"].endswith("Z")
+    assert len(rows[0]) == 8 + 64 and rows[0]["created"].endswith("Z")
+    assert [row["status"] for row in rows] == ["accepted", "accepted"] and len(rows[0]["client"]) == 16
     assert commands.export(str(tmp_path / "f.npz")) == 0
     data = np.load(tmp_path / "f.npz")
     assert data["inputs"].shape == (2, 8, 8) and data["inputs"].dtype == np.uint8
     assert data["labels"].tolist() == [1, 7] and data["predicted"].tolist() == [7, 7]
+    assert data["statuses"].tolist() == ["accepted", "accepted"]
     assert data["inputs"][0].ravel().tolist() == [int(rows[0][f"f{i}"]) for i in range(64)]
 
 
@@ -83,6 +89,6 @@ def test_export_needs_a_known_extension(context, tmp_path, capsys):
 def test_the_commands_run_from_the_command_line(quick_trained, tmp_path):
     write_signed(tmp_path / "classifier.pkl", *quick_trained, key=b"cli-test-key")
     result = manage(tmp_path, "db", "upgrade")
-    assert result.returncode == 0 and "is at revision 0002" in result.stdout, result.stderr
+    assert result.returncode == 0 and "is at revision 0003" in result.stdout, result.stderr
     result = manage(tmp_path, "models", "list")
     assert result.returncode == 0 and result.stdout.startswith("* v1    ready"), result.stderr

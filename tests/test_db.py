@@ -8,7 +8,7 @@ from sqlalchemy import inspect, text
 
 from app import create_app
 from app.storage.db import SCHEMA_HEAD, Database
-from tests.test_api import error_of
+from tests.test_api import error_of, seven_uri
 
 TABLES = {"active_model", "alembic_version", "feedback", "model_blobs", "model_versions", "predictions"}
 
@@ -95,8 +95,28 @@ def test_create_app_migrates(settings):
 
 def test_unusable_database_is_503_in_the_error_shape(quick_app):
     database = quick_app.extensions["database"]
+    client = quick_app.test_client()
+    prediction_id = client.post("/api/predict", json={"image": seven_uri()}).get_json()["prediction_id"]
     with database.engine.begin() as connection:
         connection.exec_driver_sql("DROP TABLE feedback")
-    response = quick_app.test_client().post("/api/feedback", json={"prediction_id": 1, "label": 3})
+    response = client.post("/api/feedback", json={"prediction_id": prediction_id, "label": 3})
     assert response.status_code == 503 and error_of(response) == "database_unavailable"
     assert "manage.py db upgrade" in response.get_json()["error"]["message"]
+
+
+def test_feedback_from_before_review_is_accepted_after_the_migration(empty_url):
+    """0003 keeps older feedback trainable (accepted) from no known client, and adds the reference column."""
+    database = Database(empty_url)
+    database.upgrade("0001")
+    with database.engine.begin() as connection:
+        connection.execute(text("INSERT INTO model_versions (version, created, updated, status, progress, params) "
+                                "VALUES (1, '2026-11-01', '2026-11-01', 'ready', 1, '{}')"))
+        connection.execute(text("INSERT INTO predictions (id, created, image, features, digit, probabilities, "
+                                "model_version) VALUES (1, '2026-11-01', :png, :png, 7, '[]', 1)"), {"png": b"x"})
+        connection.execute(text("INSERT INTO feedback (id, prediction_id, label, created) "
+                                "VALUES (1, 1, 3, '2026-11-01')"))
+    database.upgrade()
+    with database.engine.connect() as connection:
+        assert connection.execute(text("SELECT status, client, reviewed FROM feedback")).one() == ("accepted", None,
+                                                                                                    None)
+        assert connection.execute(text("SELECT reference FROM model_versions")).scalar() is None

@@ -15,7 +15,7 @@ from tests.drawing import data_uri, draw_strokes
 from tests.test_api import error_of, seven_uri
 
 MODEL_KEYS = ["version", "status", "progress", "active", "created", "params", "samples", "cv_accuracy",
-              "feedback_accuracy", "error"]
+              "feedback_accuracy", "reference", "error"]
 ADMIN_ROUTES = [("/api/models", {}), ("/api/models/1/activate", None)]
 
 
@@ -102,7 +102,7 @@ class TestVersions:
         assert model["progress"] == 1.0 and model["error"] is None
         assert model["created"].endswith("Z") and model["cv_accuracy"] > 0.9
         assert model["params"] == ClassifierFactory().params == {"n_neighbors": 5, "weights": "distance"}
-        assert list(model["samples"]) == ["load_digits", "synthetic", "feedback"]
+        assert list(model["samples"]) == ["load_digits", "synthetic", "feedback", "handwriting"]
 
     def test_one_version(self, quick_client):
         assert quick_client.get("/api/models/1").get_json() == quick_client.get("/api/models").get_json()["models"][0]
@@ -115,6 +115,7 @@ class TestVersions:
         assert response.status_code == 404 and error_of(response) == "unknown_model"
 
     def test_train_activate_and_roll_back(self, quick_app, quick_client):
+        quick_app.config["FEEDBACK_CLIENT_SHARE"] = 1.0  # one test client (the share: test_share.py)
         prediction = quick_client.post("/api/predict", json={"image": seven_uri()}).get_json()
         quick_client.post("/api/feedback", json={"prediction_id": prediction["prediction_id"], "label": 7})
         response = quick_client.post("/api/models", headers=ADMIN)  # no body: feedback included
@@ -124,7 +125,7 @@ class TestVersions:
         assert response.headers["Location"].endswith("/api/models/2")
         model = wait_until_done(quick_client, 2)
         assert model["status"] == "ready" and model["progress"] == 1.0 and model["error"] is None
-        assert model["samples"] == {"load_digits": 1797, "synthetic": 0, "feedback": 1}
+        assert model["samples"] == {"load_digits": 1797, "synthetic": 0, "feedback": 1, "handwriting": 0}
         assert model["feedback_accuracy"] == 1.0 and model["cv_accuracy"] > 0.9
         assert len(quick_app.extensions["classifier_repo"].blobs.checksum(2)) == 64  # stored in the database
         assert quick_client.get("/api/models").get_json()["active"] == 1  # training does not switch
@@ -140,7 +141,8 @@ class TestVersions:
 
     def test_without_feedback(self, quick_client):
         prediction = quick_client.post("/api/predict", json={"image": seven_uri()}).get_json()
-        quick_client.post("/api/feedback", json={"prediction_id": prediction["prediction_id"], "label": 1})
+        feedback = quick_client.post("/api/feedback", json={"prediction_id": prediction["prediction_id"], "label": 1})
+        accept(quick_client, [feedback.get_json()["id"]])
         model = train(quick_client, include_feedback=False)
         assert model["samples"]["feedback"] == 0
         assert model["feedback_accuracy"] == 0.0  # measured on the stored feedback it did not learn from
@@ -209,8 +211,15 @@ def digits(client, uris):
     return [client.post("/api/predict", json={"image": uri}).get_json()["digit"] for uri in uris]
 
 
+def accept(client, ids):
+    """The admin accepts feedback held for review."""
+    response = client.post("/api/feedback/review", json={"ids": ids, "status": "accepted"}, headers=ADMIN)
+    assert response.status_code == 200, response.get_json()
+
+
 @BOTH_DATABASES
-def test_retraining_with_feedback_learns_a_style_it_got_wrong(quick_client):
+def test_retraining_with_feedback_learns_a_style_it_got_wrong(quick_app, quick_client):
+    quick_app.config["FEEDBACK_CLIENT_SHARE"] = 1.0  # one test client (the share: test_share.py)
     before = digits(quick_client, variants(SERIF_ONE, 6, seed=1))
     assert 1 not in before, f"the current model already reads this style right ({before}): pick another style"
 
@@ -218,6 +227,8 @@ def test_retraining_with_feedback_learns_a_style_it_got_wrong(quick_client):
         prediction = quick_client.post("/api/predict", json={"image": uri}).get_json()
         response = quick_client.post("/api/feedback", json={"prediction_id": prediction["prediction_id"], "label": 1})
         assert response.status_code == 201
+        if response.get_json()["status"] == "pending":  # corrections of confident answers wait for the admin
+            accept(quick_client, [response.get_json()["id"]])
     model = train(quick_client, include_feedback=True)
     assert model["status"] == "ready" and model["samples"]["feedback"] == 8
     assert quick_client.post(f"/api/models/{model['version']}/activate", headers=ADMIN).status_code == 200

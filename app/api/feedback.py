@@ -1,9 +1,12 @@
 """POST /api/feedback: the right digit for a prediction (or for a new image), kept to learn from."""
+from flask import current_app
 from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError
 
-from ..storage import db
 from ..errors import ApiError
+from ..learning import review
+from ..learning.clients import current_client
+from ..storage import db
 from ..recognition.preprocessing import decode_payload
 from ..storage.records import Feedback, Prediction, utcnow
 from . import api
@@ -28,8 +31,9 @@ def unknown_prediction(prediction_id):
                     'or send the drawing itself as "image".')
 
 
-def prediction_id_of(body):
-    """The prediction the feedback is about: the body's ``prediction_id``, or a new one for its ``image``."""
+def prediction_of(body):
+    """(prediction id, vote shares) of what the feedback is about: the body's ``prediction_id``, or a new
+    prediction of its ``image``."""
     if "prediction_id" in body and "image" in body:
         raise ApiError(400, "invalid_body", 'Send either "prediction_id" or "image" with the label, not both.')
     if "prediction_id" in body:
@@ -37,31 +41,37 @@ def prediction_id_of(body):
         if type(prediction_id) is not int:
             raise ApiError(400, "invalid_prediction_id",
                            'The "prediction_id" field must be the integer id that /api/predict answered.')
-        if not 0 < prediction_id <= MAX_ID:
+        probabilities = None
+        if 0 < prediction_id <= MAX_ID:
+            probabilities = db.session().scalar(select(Prediction.probabilities).where(Prediction.id == prediction_id))
+        if probabilities is None:
             raise unknown_prediction(prediction_id)
-        return prediction_id
+        return prediction_id, probabilities
     if "image" not in body:
         raise ApiError(400, "missing_prediction",
                        'Send "prediction_id" (from /api/predict) or "image" (a PNG data URI) with the label.')
-    return classify_and_store(decode_payload(image_field(body)))[0]
+    prediction_id, prediction, _, _ = classify_and_store(decode_payload(image_field(body)))
+    return prediction_id, prediction.probabilities
 
 
 @api.post("/feedback")
 def feedback():
-    """Store the right label for one prediction; a second label for the same prediction is 409."""
+    """Store the right label for one prediction; a second label for the same prediction is 409.
+
+    A correction of a confident answer waits for an admin's review (``status`` pending); see learning.review.
+    """
     body = json_body()
     label = label_field(body)
     session = db.session()
-    prediction_id = prediction_id_of(body)
+    prediction_id, probabilities = prediction_of(body)
+    status = review.status_for(probabilities, label, current_app.config["REVIEW_CONFIDENCE"])
     statement = insert(Feedback).returning(Feedback.id)
     try:
-        feedback_id = session.execute(statement, {"prediction_id": prediction_id, "label": label,
-                                                  "created": utcnow()}).scalar_one()
+        feedback_id = session.execute(statement, {"prediction_id": prediction_id, "label": label, "status": status,
+                                                  "client": current_client(), "created": utcnow()}).scalar_one()
         session.commit()
-    except IntegrityError:  # the foreign key (no such prediction) or UNIQUE(prediction_id): find out which
+    except IntegrityError:  # UNIQUE(prediction_id)
         session.rollback()
-        if session.scalar(select(Prediction.id).where(Prediction.id == prediction_id)) is None:
-            raise unknown_prediction(prediction_id) from None
         raise ApiError(409, "duplicate_feedback",
                        f"Prediction {prediction_id} already has feedback; each prediction takes one label.") from None
-    return {"id": feedback_id}, 201
+    return {"id": feedback_id, "status": status}, 201

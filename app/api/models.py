@@ -2,6 +2,8 @@
 from flask import current_app, request, url_for
 
 from ..jobs import queue as training_queue
+from ..learning import gate
+from ..learning.clients import client_address
 from ..storage import db, versions
 from .auth import admin_required
 from ..errors import ApiError
@@ -47,7 +49,13 @@ def train_model():
 @api.post("/models/<int:version>/activate")
 @admin_required
 def activate_model(version):
-    """Serve ``version`` from now on, in every worker (rollback = activating an older one)."""
-    row = versions.activate(db.session(), version)
+    """Serve ``version`` from now on, in every worker (rollback = activating an older one), if it passes the
+    quality gate; ``{"force": true}`` overrides the gate (logged)."""
+    body = json_body() if request.get_data() else {}
+    force = body.get("force", False)
+    if not isinstance(force, bool):
+        raise ApiError(400, "invalid_force", 'The "force" field must be true or false.')
+    row = gate.activate(db.session(), current_app.extensions["classifier_repo"], version, current_app.config,
+                        force=force, who=f"admin at {client_address()}")
     current_app.extensions["classifier_repo"].expire()
     return model_json(row, version)

@@ -9,6 +9,7 @@ from ..storage.records import Feedback, Prediction, utcnow
 from . import api
 
 DAILY_DAYS = 30  # the daily counts cover the last 30 days (UTC), days without activity left out
+COUNTED = Feedback.status != "rejected"  # feedback an admin rejected says nothing about the model
 
 
 def ratio(correct, count):
@@ -20,7 +21,7 @@ def confusion_matrix(session):
     """10x10 counts: rows the true label (feedback), columns the predicted digit."""
     matrix = [[0] * N_CLASSES for _ in range(N_CLASSES)]
     cells = session.execute(select(Feedback.label, Prediction.digit, func.count()).select_from(Feedback)
-                            .join(Prediction, Feedback.prediction_id == Prediction.id)
+                            .join(Prediction, Feedback.prediction_id == Prediction.id).where(COUNTED)
                             .group_by(Feedback.label, Prediction.digit))
     for label, digit, count in cells:
         matrix[label][digit] = count
@@ -31,7 +32,7 @@ def per_model(session):
     """Feedback count and correct answers per model version, oldest version first."""
     correct = func.sum(case((Prediction.digit == Feedback.label, 1), else_=0))
     rows = session.execute(select(Prediction.model_version, func.count(), correct).select_from(Feedback)
-                           .join(Prediction, Feedback.prediction_id == Prediction.id)
+                           .join(Prediction, Feedback.prediction_id == Prediction.id).where(COUNTED)
                            .group_by(Prediction.model_version).order_by(Prediction.model_version))
     return [{"version": version, "count": count, "correct": int(right), "accuracy": ratio(right, count)}
             for version, count, right in rows]

@@ -11,8 +11,8 @@ from flask import current_app
 from sqlalchemy.exc import SQLAlchemyError
 
 from ..errors import ApiError
+from ..learning.examples import accepted_examples
 from ..storage import versions
-from ..storage.export import feedback_inputs, feedback_rows
 
 log = logging.getLogger(__name__)
 
@@ -21,12 +21,6 @@ FEEDBACK_LOADED, TRAINING_SET_BUILT, MODEL_BUILT = 0.02, 0.6, 0.97
 BEATS_PER_TIMEOUT = 3  # heartbeats per TRAINING_TIMEOUT: a run is declared dead only after several missed ones
 ABANDONED = ("Version {version} is no longer training: it made no progress for TRAINING_TIMEOUT and was declared "
              "failed, so this run stops. Start a new training run.")
-
-
-def feedback_examples(session):
-    """Every feedback example: features (n, 64) uint8 and labels (n,), oldest first."""
-    rows = feedback_rows(session)
-    return feedback_inputs(rows).reshape(len(rows), 64), np.array([row.label for row in rows], dtype=np.int64)
 
 
 def accuracy(model, inputs, labels):
@@ -71,15 +65,17 @@ class Heartbeat:
         self.thread.join()
 
 
-def train(database, registry, factory, version, include_feedback=True, progress=None, timeout=None):
+def train(database, registry, factory, version, include_feedback=True, progress=None, timeout=None, *,
+          client_share):
     """Train ``version`` (its row says training), store it, mark it ready -> metadata; failed on error.
 
+    Feedback: the accepted examples, at most ``client_share`` of them from any one client (learning.share).
     With ``timeout`` (TRAINING_TIMEOUT) a heartbeat keeps the run alive between its steps. A run whose row
     was declared failed meanwhile (no heartbeat for TRAINING_TIMEOUT) stops at its next step.
     """
     if timeout:
         with Heartbeat(database, version, timeout / BEATS_PER_TIMEOUT):
-            return train(database, registry, factory, version, include_feedback, progress)
+            return train(database, registry, factory, version, include_feedback, progress, client_share=client_share)
 
     def report(fraction):
         with database.Session() as session:
@@ -90,15 +86,16 @@ def train(database, registry, factory, version, include_feedback=True, progress=
 
     try:
         with database.Session() as session:
-            inputs, labels = feedback_examples(session)
+            feedback = accepted_examples(session, client_share)
+        log.info("Version %s: feedback %s", version, feedback.summary() if include_feedback else "left out")
         report(FEEDBACK_LOADED)
-        training = factory.training_set(inputs if include_feedback else None, labels if include_feedback else None)
+        training = factory.training_set(*(feedback.training() if include_feedback else (None, None)))
         report(TRAINING_SET_BUILT)
         model, metadata = factory.build(
             training, progress=lambda f: report(TRAINING_SET_BUILT + (MODEL_BUILT - TRAINING_SET_BUILT) * f))
         registry.store(version, model, metadata)
         with database.Session() as session:
-            versions.finish(session, version, metadata, accuracy(model, inputs, labels))
+            versions.finish(session, version, metadata, accuracy(model, feedback.inputs, feedback.labels))
         if progress:
             progress(1.0)
         return metadata
@@ -126,7 +123,8 @@ def train_in_thread(app, version, include_feedback=True):
 
     def run():
         try:
-            train(database, registry, factory, version, include_feedback, timeout=app.config["TRAINING_TIMEOUT"])
+            train(database, registry, factory, version, include_feedback, timeout=app.config["TRAINING_TIMEOUT"],
+                  client_share=app.config["FEEDBACK_CLIENT_SHARE"])
         except Exception:  # already logged and recorded as failed on the version's row
             pass
 
@@ -149,5 +147,5 @@ def run_job(version, include_feedback=True):
             return None
     factory = app.extensions.get("classifier_factory", default_factory)()
     train(database, app.extensions["classifier_repo"], factory, version, include_feedback,
-          timeout=app.config["TRAINING_TIMEOUT"])
+          timeout=app.config["TRAINING_TIMEOUT"], client_share=app.config["FEEDBACK_CLIENT_SHARE"])
     return version

@@ -7,14 +7,15 @@ from sqlalchemy import select
 
 from .records import Feedback, Prediction
 
-COLUMNS = ("feedback_id", "prediction_id", "label", "predicted", "model_version", "created")
+COLUMNS = ("feedback_id", "prediction_id", "label", "predicted", "model_version", "status", "client", "created")
 FORMATS = (".csv", ".npz")
 
 
 def feedback_rows(session):
     """Every feedback with its prediction: the COLUMNS, then the features bytes."""
     return session.execute(select(Feedback.id, Feedback.prediction_id, Feedback.label, Prediction.digit,
-                                  Prediction.model_version, Feedback.created, Prediction.features)
+                                  Prediction.model_version, Feedback.status, Feedback.client, Feedback.created,
+                                  Prediction.features)
                            .select_from(Feedback).join(Prediction, Feedback.prediction_id == Prediction.id)
                            .order_by(Feedback.id)).all()
 
@@ -34,11 +35,12 @@ def write_csv(path, rows):
 
 
 def write_npz(path, rows):
-    """Arrays: inputs (n, 8, 8) uint8, labels, predicted, prediction_ids, model_versions."""
+    """Arrays: inputs (n, 8, 8) uint8, labels, predicted, prediction_ids, model_versions, statuses (review)."""
     np.savez_compressed(path, inputs=feedback_inputs(rows), labels=np.array([row.label for row in rows], dtype=np.int64),
                         predicted=np.array([row.digit for row in rows], dtype=np.int64),
                         prediction_ids=np.array([row.prediction_id for row in rows], dtype=np.int64),
-                        model_versions=np.array([row.model_version for row in rows], dtype=np.int64))
+                        model_versions=np.array([row.model_version for row in rows], dtype=np.int64),
+                        statuses=np.array([row.status for row in rows], dtype="U8"))
 
 
 def export(session, path):

@@ -10,6 +10,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 BigId = BigInteger().with_variant(Integer, "sqlite")
 
 STATUSES = ("training", "ready", "failed")
+REVIEW_STATUSES = ("pending", "accepted", "rejected")  # of a feedback: only accepted ones are trained on
 
 
 def utcnow():
@@ -49,6 +50,8 @@ class ModelVersion(Base):
     samples: Mapped[dict | None] = mapped_column(JSON)
     cv_accuracy: Mapped[float | None] = mapped_column(Float)
     feedback_accuracy: Mapped[float | None] = mapped_column(Float)
+    # Accuracy on the trusted reference set (app/recognition/reference.py), overall and per digit.
+    reference: Mapped[dict | None] = mapped_column(JSON)
     error: Mapped[str | None] = mapped_column(Text)
 
 
@@ -94,15 +97,22 @@ class Prediction(Base):
 
 
 class Feedback(Base):
-    """The right answer for one prediction, from a person. One per prediction (UNIQUE)."""
+    """The right answer for one prediction, from a person. One per prediction (UNIQUE).
+
+    ``client`` is a keyed hash of the sender's address; ``status`` says whether training may use it.
+    """
 
     __tablename__ = "feedback"
-    __table_args__ = (CheckConstraint("label BETWEEN 0 AND 9", name="label"),)
+    __table_args__ = (CheckConstraint("label BETWEEN 0 AND 9", name="label"),
+                      CheckConstraint("status IN ('pending', 'accepted', 'rejected')", name="status"))
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     prediction_id: Mapped[int] = mapped_column(BigId, ForeignKey("predictions.id"), unique=True)
     label: Mapped[int] = mapped_column(SmallInteger)
     created: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)
+    client: Mapped[str | None] = mapped_column(String(32), index=True)
+    status: Mapped[str] = mapped_column(String(16), server_default="accepted", index=True)
+    reviewed: Mapped[datetime | None] = mapped_column(DateTime)
 
 
 def insert_prediction(session, image, features, prediction, version):

@@ -127,7 +127,7 @@ class ClassifierRepo:
                 log.warning("Not adopting %s as a model version: %s", legacy_path, error)
                 return None
             version = versions.create(session, metadata["params"], status="ready", samples=metadata.get("samples"),
-                                      cv_accuracy=metadata.get("cv_accuracy"))
+                                      cv_accuracy=metadata.get("cv_accuracy"), reference=metadata.get("reference"))
             self.store(version, model, metadata)
             versions.activate(session, version)
             log.info("Adopted %s as model version %s", legacy_path, version)

@@ -68,7 +68,13 @@ def finish(session, version, metadata, feedback_accuracy):
     """A training run ended well: ready, with the figures from the model's metadata."""
     return _update_training(session, version, status="ready", progress=1.0, params=metadata["params"],
                             samples=metadata["samples"], cv_accuracy=metadata["cv_accuracy"],
-                            feedback_accuracy=feedback_accuracy)
+                            feedback_accuracy=feedback_accuracy, reference=metadata.get("reference"))
+
+
+def set_reference(session, version, reference):
+    """Store a version's accuracy on the reference set (measured after it was trained)."""
+    session.execute(update(ModelVersion).where(ModelVersion.version == version).values(reference=reference))
+    session.commit()
 
 
 def fail(session, version, error):
@@ -133,5 +139,6 @@ def to_json(row, active, timeout=None):
         "samples": row.samples and {name: row.samples.get(name, 0) for name in SOURCES},
         "cv_accuracy": row.cv_accuracy,
         "feedback_accuracy": row.feedback_accuracy,
+        "reference": row.reference,
         "error": error,
     }

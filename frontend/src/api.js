@@ -61,6 +61,21 @@ export const getModels = () => request('/api/models');
 export const trainModel = (token, { includeFeedback = true } = {}) =>
   request('/api/models', { method: 'POST', token, body: { include_feedback: includeFeedback } });
 
-/** Make a ready model version the one that answers predictions (admin). */
-export const activateModel = (token, version) =>
-  request(`/api/models/${encodeURIComponent(version)}/activate`, { method: 'POST', token });
+/**
+ * Make a ready model version the one that answers predictions (admin). The server refuses a version that
+ * reads the reference set worse than the active one (409 quality_gate) unless `force` is set.
+ */
+export const activateModel = (token, version, { force = false } = {}) =>
+  request(`/api/models/${encodeURIComponent(version)}/activate`, {
+    method: 'POST',
+    token,
+    body: force ? { force: true } : undefined,
+  });
+
+/** Feedback newest first with counts per review status (admin); `status` 'pending' is what waits for review. */
+export const listFeedback = (token, { status = 'pending', limit = 50 } = {}) =>
+  request(`/api/feedback?status=${encodeURIComponent(status)}&limit=${encodeURIComponent(limit)}`, { token });
+
+/** Accept (trained on) or reject (never trained on) feedback by id (admin). */
+export const reviewFeedback = (token, ids, status) =>
+  request('/api/feedback/review', { method: 'POST', token, body: { ids, status } });

@@ -51,3 +51,14 @@ test('the model page shows the active model and refuses a wrong admin token', as
   await expect(page.getByRole('alert')).toBeVisible();
   await expect(page.getByRole('status')).toHaveCount(0);
 });
+
+test('the model page shows the reference accuracy and, with the admin token, the feedback held for review', async ({
+  page,
+}) => {
+  await page.goto('/models');
+  await expect(page.getByTestId('active-model')).toContainText(/Reference accuracy\s*\d+\.\d%/);
+  await expect(page.getByTestId('reference-digits')).toContainText('9: ');
+  await page.getByLabel('Admin token').fill(ADMIN_TOKEN);
+  await page.getByRole('button', { name: 'Show feedback held for review' }).click();
+  await expect(page.getByTestId('review-counts')).toContainText(/\d+ waiting for review, \d+ accepted, \d+ rejected/);
+});

@@ -1,6 +1,6 @@
 // @vitest-environment node
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { ApiError, activateModel, predict, sendFeedback, trainModel } from '../api.js';
+import { ApiError, activateModel, listFeedback, predict, reviewFeedback, sendFeedback, trainModel } from '../api.js';
 import { errorReply, jsonResponse, predictReply } from '../test/fixtures.js';
 
 function mockFetch(...responses) {
@@ -61,5 +61,25 @@ describe('api', () => {
     expect(JSON.parse(fetchMock.mock.calls[0][1].body)).toEqual({ include_feedback: false });
     expect(fetchMock.mock.calls[1][0]).toBe('/api/models/2/activate');
     expect(fetchMock.mock.calls[1][1].headers.Authorization).toBe('Bearer s3cret');
+    expect(fetchMock.mock.calls[1][1].body).toBeUndefined();
+  });
+
+  it('forces an activation past the quality gate only when asked', async () => {
+    const fetchMock = mockFetch(jsonResponse(200, { version: 2 }));
+    await activateModel('s3cret', 2, { force: true });
+    expect(JSON.parse(fetchMock.mock.calls[0][1].body)).toEqual({ force: true });
+  });
+
+  it('lists feedback held for review and sends the decision', async () => {
+    const fetchMock = mockFetch(
+      jsonResponse(200, { counts: { pending: 1 }, feedback: [] }),
+      jsonResponse(200, { reviewed: 2, status: 'rejected' }),
+    );
+    await listFeedback('s3cret');
+    await reviewFeedback('s3cret', [4, 5], 'rejected');
+    expect(fetchMock.mock.calls[0][0]).toBe('/api/feedback?status=pending&limit=50');
+    expect(fetchMock.mock.calls[0][1]).toMatchObject({ method: 'GET', headers: { Authorization: 'Bearer s3cret' } });
+    expect(fetchMock.mock.calls[1][0]).toBe('/api/feedback/review');
+    expect(JSON.parse(fetchMock.mock.calls[1][1].body)).toEqual({ ids: [4, 5], status: 'rejected' });
   });
 });

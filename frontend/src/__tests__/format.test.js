@@ -12,6 +12,11 @@ describe('formatPercent', () => {
   ])('%s -> %s', (p, expected) => {
     expect(formatPercent(p)).toBe(expected);
   });
+
+  it('shows decimals when asked (reference accuracy: the quality gate works in tenths of a point)', () => {
+    expect(formatPercent(0.9623, 1)).toBe('96.2%');
+    expect(formatPercent(0.0004, 1)).toBe('0.0%');
+  });
 });
 
 describe('inkGrey', () => {

@@ -10,8 +10,8 @@ export function FeedbackRow({ predictionId, digit, send = sendFeedback }) {
   async function answer(label) {
     setState({ step: 'sending' });
     try {
-      await send(predictionId, label);
-      setState({ step: 'done' });
+      const reply = await send(predictionId, label);
+      setState({ step: 'done', held: reply?.status === 'pending' });
     } catch (error) {
       // A second answer for the same prediction is already recorded: nothing to fix.
       if (error?.code === 'duplicate_feedback') setState({ step: 'done' });
@@ -23,7 +23,9 @@ export function FeedbackRow({ predictionId, digit, send = sendFeedback }) {
     return (
       <div className="feedback" data-testid="feedback">
         <p role="status" className="feedback__thanks">
-          Thank you! That helps the next model learn.
+          {state.held
+            ? 'Thank you! Someone will check it before the next model learns from it.'
+            : 'Thank you! That helps the next model learn.'}
         </p>
       </div>
     );

@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
-import { activateModel, getModels, trainModel } from '../api.js';
+import { activateModel, getModels, listFeedback, reviewFeedback, trainModel } from '../api.js';
 import { LoadState } from '../components/LoadState.jsx';
+import { ReviewList } from '../components/ReviewList.jsx';
 import { formatPercent } from '../format.js';
 import { useResource } from '../hooks/useResource.js';
 
@@ -9,6 +10,20 @@ export const POLL_MS = 1500;
 
 const formatDate = (iso) => (iso ? new Date(iso).toLocaleString() : '–');
 const sampleTotal = (samples) => Object.values(samples ?? {}).reduce((a, b) => a + b, 0);
+const referenceOverall = (model) => model.reference?.all?.overall;
+
+/** Accuracy on the reference set (never trained on), overall and for each digit. */
+function ReferenceFigures({ reference }) {
+  if (!reference?.all) return '–';
+  return (
+    <>
+      {formatPercent(reference.all.overall, 1)}{' '}
+      <span className="muted" data-testid="reference-digits">
+        ({reference.all.per_digit.map((share, digit) => `${digit}: ${formatPercent(share)}`).join(', ')})
+      </span>
+    </>
+  );
+}
 
 function ModelCard({ model }) {
   return (
@@ -21,6 +36,10 @@ function ModelCard({ model }) {
         <dd>{model.cv_accuracy == null ? '–' : formatPercent(model.cv_accuracy)}</dd>
         <dt>Accuracy on people&apos;s answers</dt>
         <dd>{model.feedback_accuracy == null ? '–' : formatPercent(model.feedback_accuracy)}</dd>
+        <dt>Reference accuracy</dt>
+        <dd>
+          <ReferenceFigures reference={model.reference} />
+        </dd>
         <dt>Settings</dt>
         <dd>
           {Object.entries(model.params ?? {})
@@ -85,10 +104,17 @@ function AdminForm({ token, onToken, onTrain, busy }) {
   );
 }
 
-export function ModelsPage({ load = getModels, train = trainModel, activate = activateModel, pollMs = POLL_MS }) {
+export function ModelsPage({
+  load = getModels,
+  train = trainModel,
+  activate = activateModel,
+  listReview = listFeedback,
+  review = reviewFeedback,
+  pollMs = POLL_MS,
+}) {
   const { status, data, error, reload } = useResource(load);
   const [token, setToken] = useState(() => sessionStorage.getItem(TOKEN_KEY) ?? '');
-  const [action, setAction] = useState({ busy: false, message: null, error: null });
+  const [action, setAction] = useState({ busy: false, message: null, error: null, refused: null });
   const training = data?.models?.some((m) => m.status === 'training');
 
   useEffect(() => {
@@ -102,20 +128,29 @@ export function ModelsPage({ load = getModels, train = trainModel, activate = ac
     sessionStorage.setItem(TOKEN_KEY, value);
   };
 
-  async function run(call, done) {
+  async function run(call, done, version = null) {
     if (!token) {
-      setAction({ busy: false, message: null, error: 'Enter the admin token first.' });
+      setAction({ busy: false, message: null, error: 'Enter the admin token first.', refused: null });
       return;
     }
-    setAction({ busy: true, message: null, error: null });
+    setAction({ busy: true, message: null, error: null, refused: null });
     try {
       const model = await call();
-      setAction({ busy: false, message: done(model), error: null });
+      setAction({ busy: false, message: done(model), error: null, refused: null });
       await reload();
     } catch (e) {
-      setAction({ busy: false, message: null, error: e.message });
+      // The quality gate refused the version: offer to activate it anyway, on purpose.
+      const refused = e.code === 'quality_gate' ? version : null;
+      setAction({ busy: false, message: null, error: e.message, refused });
     }
   }
+
+  const activateVersion = (version, force = false) =>
+    run(
+      () => (force ? activate(token, version, { force: true }) : activate(token, version)),
+      (model) => `Version ${model.version} is now active${force ? ' (quality gate overridden)' : ''}.`,
+      version,
+    );
 
   const models = data?.models ?? [];
   const active = models.find((m) => m.active || m.version === data?.active);
@@ -138,6 +173,7 @@ export function ModelsPage({ load = getModels, train = trainModel, activate = ac
                   <th scope="col">Status</th>
                   <th scope="col">Trained</th>
                   <th scope="col">Accuracy</th>
+                  <th scope="col">Reference</th>
                   <th scope="col">
                     <span className="visually-hidden">Action</span>
                   </th>
@@ -152,15 +188,14 @@ export function ModelsPage({ load = getModels, train = trainModel, activate = ac
                     </td>
                     <td>{formatDate(m.created)}</td>
                     <td>{m.cv_accuracy == null ? '–' : formatPercent(m.cv_accuracy)}</td>
+                    <td>{referenceOverall(m) == null ? '–' : formatPercent(referenceOverall(m), 1)}</td>
                     <td>
                       {m.status === 'ready' && !m.active && (
                         <button
                           type="button"
                           aria-label={`Activate version ${m.version}`}
                           disabled={action.busy}
-                          onClick={() =>
-                            run(() => activate(token, m.version), (model) => `Version ${model.version} is now active.`)
-                          }
+                          onClick={() => activateVersion(m.version)}
                         >
                           Activate
                         </button>
@@ -190,6 +225,15 @@ export function ModelsPage({ load = getModels, train = trainModel, activate = ac
               {action.error}
             </p>
           )}
+          {action.refused != null && (
+            <p>
+              <button type="button" disabled={action.busy} onClick={() => activateVersion(action.refused, true)}>
+                Activate version {action.refused} anyway
+              </button>
+            </p>
+          )}
+          <h3 className="small-title">Feedback held for review</h3>
+          <ReviewList token={token} load={listReview} review={review} />
         </>
       )}
     </section>

@@ -41,8 +41,34 @@ export function model(overrides = {}) {
     samples: { load_digits: 1437, synthetic: 14370, feedback: 12 },
     cv_accuracy: 0.98,
     feedback_accuracy: 0.9,
+    reference: reference(0.962),
     error: null,
     ...overrides,
+  };
+}
+
+/** Reference-set figures as GET /api/models gives them: every digit at `share`, digit 3 one point lower. */
+export function reference(share) {
+  const part = { overall: share, per_digit: Array.from({ length: 10 }, (_, d) => (d === 3 ? share - 0.01 : share)) };
+  return { handwriting: part, load_digits: part, all: part };
+}
+
+/** GET /api/feedback?status=pending */
+export function reviewReply(ids = [11, 12]) {
+  return {
+    counts: { pending: ids.length, accepted: 40, rejected: 2 },
+    feedback: ids.map((id) => ({
+      id,
+      prediction_id: id + 100,
+      label: 8,
+      predicted: 3,
+      confidence: 1,
+      status: 'pending',
+      client: '0123456789abcdef',
+      created: '2026-11-30T12:00:00Z',
+      reviewed: null,
+      input: grid(12),
+    })),
   };
 }
 

@@ -23,6 +23,23 @@ describe('FeedbackRow', () => {
     expect(await screen.findByText(/thank you/i)).toBeInTheDocument();
   });
 
+  it('says when a correction waits for review before the model learns from it', async () => {
+    const send = vi.fn().mockResolvedValue({ id: 8, status: 'pending' });
+    render(<FeedbackRow predictionId={12} digit={7} send={send} />);
+    await userEvent.click(screen.getByRole('button', { name: 'It was a 1' }));
+    expect(await screen.findByRole('status')).toHaveTextContent(
+      'Thank you! Someone will check it before the next model learns from it.',
+    );
+  });
+
+  it('shows the rate limit message when too many answers were sent', async () => {
+    const send = vi.fn().mockRejectedValue(new ApiError(429, 'rate_limited', 'Too many requests from your address.'));
+    render(<FeedbackRow predictionId={12} digit={7} send={send} />);
+    await userEvent.click(screen.getByRole('button', { name: 'It was a 1' }));
+    expect(await screen.findByRole('alert')).toHaveTextContent('Too many requests from your address.');
+    expect(screen.getByRole('button', { name: 'It was a 1' })).toBeEnabled();
+  });
+
   it('treats a duplicate answer as done', async () => {
     const send = vi.fn().mockRejectedValue(new ApiError(409, 'duplicate_feedback', 'Already answered.'));
     render(<FeedbackRow predictionId={12} digit={7} send={send} />);

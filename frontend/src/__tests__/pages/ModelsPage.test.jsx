@@ -3,7 +3,7 @@ import userEvent from '@testing-library/user-event';
 import { describe, expect, it, vi } from 'vitest';
 import { ApiError } from '../../api.js';
 import { ModelsPage } from '../../pages/ModelsPage.jsx';
-import { model } from '../../test/fixtures.js';
+import { model, reference, reviewReply } from '../../test/fixtures.js';
 
 const listing = () => ({
   active: 2,
@@ -80,6 +80,52 @@ describe('ModelsPage', () => {
     render(<ModelsPage load={vi.fn().mockResolvedValue(allReady())} train={train} />);
     await userEvent.click(await screen.findByRole('button', { name: 'Train new version' }));
     expect(await screen.findByRole('alert')).toHaveTextContent('That admin token is not right.');
+  });
+
+  it('shows each version\'s reference accuracy, overall and per digit', async () => {
+    const listing = allReady();
+    listing.models[0].reference = reference(0.951);
+    listing.models[2].reference = null;
+    render(<ModelsPage load={vi.fn().mockResolvedValue(listing)} />);
+    const card = await screen.findByTestId('active-model');
+    expect(within(card).getByText('Reference accuracy').nextSibling).toHaveTextContent(/^96\.2%/);
+    expect(within(card).getByTestId('reference-digits')).toHaveTextContent('(0: 96%, 1: 96%, 2: 96%, 3: 95%,');
+    const rows = within(screen.getByTestId('versions')).getAllByRole('row');
+    expect(rows[0]).toHaveTextContent('Reference');
+    expect(within(rows[1]).getAllByRole('cell')[4]).toHaveTextContent('95.1%');
+    expect(within(rows[3]).getAllByRole('cell')[4]).toHaveTextContent('–');
+  });
+
+  it('shows a quality-gate refusal and activates anyway only when asked', async () => {
+    sessionStorage.setItem('adminToken', 'kept');
+    const refusal = new ApiError(409, 'quality_gate', 'Version 1 reads the reference set worse: digit 3 61% vs 97%.');
+    const activate = vi.fn().mockRejectedValueOnce(refusal).mockResolvedValueOnce(model({ version: 1 }));
+    render(<ModelsPage load={vi.fn().mockResolvedValue(allReady())} activate={activate} />);
+    await userEvent.click(await screen.findByRole('button', { name: 'Activate version 1' }));
+    expect(await screen.findByRole('alert')).toHaveTextContent('digit 3 61% vs 97%');
+    expect(activate).toHaveBeenCalledTimes(1);
+    await userEvent.click(screen.getByRole('button', { name: 'Activate version 1 anyway' }));
+    expect(activate).toHaveBeenLastCalledWith('kept', 1, { force: true });
+    expect(await screen.findByRole('status')).toHaveTextContent('Version 1 is now active (quality gate overridden).');
+    expect(screen.queryByRole('button', { name: /anyway/ })).not.toBeInTheDocument();
+  });
+
+  it('offers no override for other errors', async () => {
+    sessionStorage.setItem('adminToken', 'kept');
+    const activate = vi.fn().mockRejectedValue(new ApiError(409, 'model_not_ready', 'Version 1 is training.'));
+    render(<ModelsPage load={vi.fn().mockResolvedValue(allReady())} activate={activate} />);
+    await userEvent.click(await screen.findByRole('button', { name: 'Activate version 1' }));
+    expect(await screen.findByRole('alert')).toHaveTextContent('Version 1 is training.');
+    expect(screen.queryByRole('button', { name: /anyway/ })).not.toBeInTheDocument();
+  });
+
+  it('lists the feedback held for review with the admin token', async () => {
+    sessionStorage.setItem('adminToken', 'kept');
+    const listReview = vi.fn().mockResolvedValue(reviewReply([11]));
+    render(<ModelsPage load={vi.fn().mockResolvedValue(allReady())} listReview={listReview} />);
+    await userEvent.click(await screen.findByRole('button', { name: 'Show feedback held for review' }));
+    expect(listReview).toHaveBeenCalledWith('kept', { status: 'pending' });
+    expect(await screen.findByRole('button', { name: 'Accept feedback 11' })).toBeInTheDocument();
   });
 
   it('says model management is not available yet on 404', async () => {
