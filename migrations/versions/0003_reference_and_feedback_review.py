@@ -3,7 +3,7 @@
 Feedback stored before this revision counts as accepted (it was trained on until now) from no known client.
 
 Revision ID: 0003
-Revises: 0001
+Revises: 0002
 Create Date: 2026-11-30
 """
 from alembic import op
