@@ -71,7 +71,8 @@ bench-accuracy: setup  ## accuracy on real validation drawings, held-out load_di
 bench-uncertainty: setup  ## share of non-digits and of real digits flagged "not sure"
 	$(PY) -m benchmarks.uncertainty
 
-bench-load: $(VENV)/.installed model  ## throughput, latency and start-up under gunicorn, beside the original server
+bench-load: $(VENV)/.installed model  ## wrk load on the floor, the original server and ours; search cost as the training set grows
+	bash scripts/ensure-wrk.sh
 	$(PY) -m benchmarks.load
 
 bench-page: setup  ## real validation digits drawn with the mouse on the page in Chromium (PAGE_PER_DIGIT=20 of each)
