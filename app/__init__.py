@@ -6,7 +6,7 @@ from threadpoolctl import threadpool_limits
 
 from . import errors
 from .api import frontend
-from .storage import db, registry
+from .storage import db, registry, writer
 from .api import api
 
 
@@ -31,6 +31,7 @@ def create_app(settings=None):
 
     db.init_app(app)  # migrates the schema to the latest revision
     registry.init_app(app)  # ClassifierRepo: model versions; serves the active one
+    writer.init_app(app)  # PredictionWriter: predictions stored off the request path
 
     errors.init_app(app)
     app.register_blueprint(api)

@@ -44,11 +44,12 @@ def create_app():
 
 
 class FloorServer(DigitsServer):
-    """Gunicorn with our serving options; no database or model to set up in a forked worker."""
+    """Gunicorn with our serving options; no database, model or queued predictions in a worker."""
 
     def load_config(self):
         super().load_config()
         self.cfg.set("post_fork", lambda _server, _worker: None)
+        self.cfg.set("worker_exit", lambda _server, _worker: None)
 
 
 def main():

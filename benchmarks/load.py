@@ -68,6 +68,24 @@ def wrk(port, path, bodies, connections, seconds):
     return figures
 
 
+def process_tree_cpu(pid):
+    """CPU seconds (user + system) used so far by process ``pid`` and its children (gunicorn's workers).
+
+    Unlike requests/s, CPU per request hardly moves when other people's work shares the cores.
+    """
+    ticks, parents = 0, {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        parents[int(stat.parent.name)] = (int(fields[1]), int(fields[11]) + int(fields[12]))
+    for child, (parent, used) in parents.items():
+        if child == pid or parent == pid:
+            ticks += used
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
 def free_port():
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -150,11 +168,20 @@ def measure(name, spec, port, bodies, log):
         wait_ready(port, process, method, path, body)
         figures = {"startup": time.perf_counter() - started}
         wrk(port, "/api/predict", bodies[0], CONNECTIONS, WARM_UP)
-        figures["predict"] = wrk(port, "/api/predict", bodies[0], CONNECTIONS, SECONDS)
+        figures["predict"] = loaded_cpu(process.pid, port, "/api/predict", bodies[0], CONNECTIONS, 1)
         if has_batch:
-            figures["batch"] = wrk(port, "/api/predict/batch", bodies[1], BATCH_CONNECTIONS, SECONDS)
+            figures["batch"] = loaded_cpu(process.pid, port, "/api/predict/batch", bodies[1], BATCH_CONNECTIONS,
+                                          BATCH_SIZE)
     finally:
         stop(process)
+    return figures
+
+
+def loaded_cpu(pid, port, path, bodies, connections, images):
+    """One wrk run, with the server's CPU milliseconds per image."""
+    before = process_tree_cpu(pid)
+    figures = wrk(port, path, bodies, connections, SECONDS)
+    figures["cpu_ms"] = (process_tree_cpu(pid) - before) * 1000 / max(figures["requests"] * images, 1)
     return figures
 
 
@@ -162,16 +189,16 @@ def print_table(results):
     """The servers side by side, each as a share of the floor."""
     floor = results.get("floor")
     print(f"\n  {'server':9s} {'req/s':>8s} {'of floor':>9s} {'p50 ms':>7s} {'p99 ms':>7s} {'non-2xx':>8s} "
-          f"{'batch img/s':>12s} {'of floor':>9s} {'non-2xx':>8s}")
+          f"{'CPU ms':>7s} {'batch img/s':>12s} {'of floor':>9s} {'non-2xx':>8s} {'CPU ms':>7s}")
     for name, figures in results.items():
         single, batch = figures["predict"], figures.get("batch")
         share = f"{single['rps'] / floor['predict']['rps']:9.0%}" if floor else f"{'':9s}"
         line = (f"  {name:9s} {single['rps']:8.1f} {share} {single['p50_ms']:7.1f} {single['p99_ms']:7.1f} "
-                f"{single['non2xx'] + single['socket_errors']:8d}")
+                f"{single['non2xx'] + single['socket_errors']:8d} {single['cpu_ms']:7.2f}")
         if batch:
             images = batch["rps"] * BATCH_SIZE
             share = f"{images / (floor['batch']['rps'] * BATCH_SIZE):9.0%}" if floor else ""
-            line += f" {images:12.1f} {share} {batch['non2xx'] + batch['socket_errors']:8d}"
+            line += f" {images:12.1f} {share} {batch['non2xx'] + batch['socket_errors']:8d} {batch['cpu_ms']:7.2f}"
         else:
             line += f" {'-':>12s}"
         print(line)
@@ -195,6 +222,11 @@ def print_targets(results):
     print(f"  /api/predict/batch images/s             >= {TARGET_SHARE:.0%} of the floor: {batch:.0%}  "
           f"{verdict(batch >= TARGET_SHARE)}")
     print(f"  non-2xx under load                      0: {errors}  {verdict(errors == 0)}")
+    cpu = floor["predict"]["cpu_ms"] / ours["predict"]["cpu_ms"]
+    batch_cpu = floor["batch"]["cpu_ms"] / ours["batch"]["cpu_ms"]
+    print(f"  server CPU per image: floor {floor['predict']['cpu_ms']:.2f} ms, ours {ours['predict']['cpu_ms']:.2f} ms "
+          f"(batch: {floor['batch']['cpu_ms']:.2f} / {ours['batch']['cpu_ms']:.2f} ms): with the cores to itself, "
+          f"ours could reach {cpu:.0%} of the floor's req/s ({batch_cpu:.0%} of its batch images/s)")
     print(f"  start-up with a stored model            < {TARGET_STARTUP:.0f} s: {ours['startup']:.2f} s "
           f"(process start to the first /api/ready 200)  {verdict(ours['startup'] < TARGET_STARTUP)}")
 

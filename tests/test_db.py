@@ -4,13 +4,15 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from alembic import command
 from alembic.script import ScriptDirectory
-from sqlalchemy import inspect, text
+from sqlalchemy import insert, inspect, text
 
 from app import create_app
+from app.storage import records
 from app.storage.db import SCHEMA_HEAD, Database
+from app.storage.records import Prediction, utcnow
 from tests.test_api import error_of
 
-TABLES = {"active_model", "alembic_version", "feedback", "model_versions", "predictions"}
+TABLES = {"active_model", "alembic_version", "feedback", "id_blocks", "model_versions", "predictions"}
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -100,3 +102,19 @@ def test_unusable_database_is_503_in_the_error_shape(quick_app):
     response = quick_app.test_client().post("/api/feedback", json={"prediction_id": 1, "label": 3})
     assert response.status_code == 503 and error_of(response) == "database_unavailable"
     assert "manage.py db upgrade" in response.get_json()["error"]["message"]
+
+
+def test_the_migration_starts_prediction_ids_after_the_stored_ones(empty_url):
+    database = Database(empty_url)
+    database.upgrade("0001")
+    with database.engine.begin() as connection:
+        connection.execute(text("INSERT INTO model_versions (version, created, updated, status, progress, params) "
+                                "VALUES (1, :now, :now, 'ready', 1.0, '{}')"), {"now": utcnow()})
+        connection.execute(insert(Prediction), {"id": 41, "created": utcnow(), "image": b"png", "features": bytes(64),
+                                                "digit": 1, "probabilities": [0.1] * 10, "model_version": 1})
+    database.upgrade()
+    with database.engine.connect() as connection:
+        assert records.next_prediction_id(connection) == 42
+    with database.engine.begin() as connection:
+        command.downgrade(database.alembic_config(connection), "0001")
+    assert database.revision() == "0001"

@@ -1,4 +1,5 @@
 """POST /api/feedback: the right digit for a prediction (or for a new image), kept to learn from."""
+from flask import current_app
 from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError
 
@@ -46,6 +47,22 @@ def prediction_id_of(body):
     return classify_and_store(decode_payload(image_field(body)))[0]
 
 
+def store_feedback(session, prediction_id, label):
+    """INSERT the feedback -> its id, or None while prediction ``prediction_id`` is not in the database."""
+    statement = insert(Feedback).returning(Feedback.id)
+    try:
+        feedback_id = session.execute(statement, {"prediction_id": prediction_id, "label": label,
+                                                  "created": utcnow()}).scalar_one()
+        session.commit()
+        return feedback_id
+    except IntegrityError:  # the foreign key (no such prediction) or UNIQUE(prediction_id): find out which
+        session.rollback()
+        if session.scalar(select(Prediction.id).where(Prediction.id == prediction_id)) is None:
+            return None
+        raise ApiError(409, "duplicate_feedback",
+                       f"Prediction {prediction_id} already has feedback; each prediction takes one label.") from None
+
+
 @api.post("/feedback")
 def feedback():
     """Store the right label for one prediction; a second label for the same prediction is 409."""
@@ -53,15 +70,9 @@ def feedback():
     label = label_field(body)
     session = db.session()
     prediction_id = prediction_id_of(body)
-    statement = insert(Feedback).returning(Feedback.id)
-    try:
-        feedback_id = session.execute(statement, {"prediction_id": prediction_id, "label": label,
-                                                  "created": utcnow()}).scalar_one()
-        session.commit()
-    except IntegrityError:  # the foreign key (no such prediction) or UNIQUE(prediction_id): find out which
-        session.rollback()
-        if session.scalar(select(Prediction.id).where(Prediction.id == prediction_id)) is None:
-            raise unknown_prediction(prediction_id) from None
-        raise ApiError(409, "duplicate_feedback",
-                       f"Prediction {prediction_id} already has feedback; each prediction takes one label.") from None
+    feedback_id = store_feedback(session, prediction_id, label)
+    if feedback_id is None and current_app.extensions["prediction_writer"].written(prediction_id):
+        feedback_id = store_feedback(session, prediction_id, label)  # the prediction was still queued
+    if feedback_id is None:
+        raise unknown_prediction(prediction_id)
     return {"id": feedback_id}, 201
