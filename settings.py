@@ -46,9 +46,9 @@ class Settings:
     PREDICTION_ID_BLOCK = _env_int("PREDICTION_ID_BLOCK", 100)  # ids a process reserves at a time
     PREDICTION_WAIT = _env_float("PREDICTION_WAIT", 2.0)  # seconds feedback waits for a prediction another process queued
 
-    # Models with more training samples than this search an approximate neighbour index (faiss HNSW) instead of
+    # Models with more training samples than this search an approximate neighbour index (faiss inverted file) instead of
     # the exact search (app/recognition/search.py); below it, answers are exactly scikit-learn's.
-    APPROXIMATE_SEARCH_ABOVE = _env_int("APPROXIMATE_SEARCH_ABOVE", 500_000)
+    APPROXIMATE_SEARCH_ABOVE = _env_int("APPROXIMATE_SEARCH_ABOVE", 100_000)
 
     MAX_CONTENT_LENGTH = _env_int("MAX_CONTENT_LENGTH", 8 * 1024 * 1024)  # bytes of request body
     MAX_IMAGE_SIDE = _env_int("MAX_IMAGE_SIDE", 4096)  # pixels, checked before decoding pixels

@@ -2,7 +2,7 @@
 
 ``build_index`` chooses. Up to APPROXIMATE_SEARCH_ABOVE samples (settings.py) it is ``ExactIndex``: the exact
 Euclidean search of scikit-learn's KNeighborsClassifier, ties at equal distance going to the lower sample
-index. Above it, ``ApproximateIndex``: a faiss HNSW graph finds candidates, which are then ranked exactly.
+index. Above it, ``ApproximateIndex``: a faiss inverted-file index finds candidates, which are then ranked exactly.
 Both answer ``kneighbors(features) -> (distances, indices)``, nearest first.
 """
 import numpy as np
@@ -11,11 +11,12 @@ BOUND_AXES = 16  # principal axes of the single-query lower bound (8 or 12 prune
 SEED_SIZE = 64  # about this many samples nearest by projection set the first k-th best distance
 SEED_STRIDE = 16  # the seed's bound threshold is estimated on every SEED_STRIDE-th sample
 BOUND_SLACK = 1e-5  # bound rounding allowance, as a share of the largest squared projection norms involved
-HNSW_LINKS = 16  # graph links per sample (faiss' M): more find the true neighbours more often, cost memory
-HNSW_BUILD_DEPTH = 64  # candidates kept while linking a new sample (efConstruction)
-HNSW_SEARCH_DEPTH = 64  # candidates kept while searching (efSearch)
-CANDIDATES = 16  # nearest found by the graph, ranked exactly for the k answered
-ADD_CHUNK = 100_000  # samples converted to float32 and added to the graph at a time
+LISTS_PER_ROOT = 1.0  # the samples are split into this many times sqrt(samples) clusters (faiss' nlist)
+PROBES = 32  # clusters nearest to a query whose samples are searched (nprobe): more find more true neighbours
+TRAINING_PER_LIST = 40  # samples per cluster the clustering learns from (faiss asks for at least 39)
+CANDIDATES = 16  # nearest found in the probed clusters, ranked exactly for the k answered
+ADD_CHUNK = 100_000  # samples converted to float32 and added to the index at a time
+SEED = 1234  # the clustering's sample and start: the same samples give the same index
 
 
 def build_index(inputs, k, approximate_above=None):
@@ -124,32 +125,38 @@ class ExactIndex:
 
 
 class ApproximateIndex:
-    """faiss' HNSW graph over the samples stored as they are (8-bit, no quantisation loss): the graph proposes
-    ``CANDIDATES`` samples, ranked by their exact distances with the lower sample index first at a tie. An answer
-    differs from the exact search's only when the graph misses one of the true k nearest."""
+    """faiss' inverted-file index over the samples stored as they are (8-bit, no quantisation loss): the samples
+    are split into about sqrt(n) clusters (k-means), a query searches the samples of its ``PROBES`` nearest clusters
+    and their ``CANDIDATES`` nearest are ranked by exact distance, the lower sample index first at a tie. An answer
+    differs from the exact search's only when one of the true k nearest lies in a cluster that was not probed."""
 
-    def __init__(self, inputs, k, links=HNSW_LINKS, build_depth=HNSW_BUILD_DEPTH, search_depth=HNSW_SEARCH_DEPTH):
+    def __init__(self, inputs, k, probes=PROBES):
         import faiss  # only models above the threshold pay for the import
 
         self.k, self.candidates = k, max(CANDIDATES, k)
-        self._index = faiss.IndexHNSWSQ(inputs.shape[1], faiss.ScalarQuantizer.QT_8bit_direct, links)
-        self._index.hnsw.efConstruction = build_depth
-        self._index.hnsw.efSearch = max(search_depth, self.candidates)
-        self._index.train(inputs[:ADD_CHUNK].astype(np.float32))  # 8-bit direct: nothing to learn
+        lists = max(1, int(LISTS_PER_ROOT * np.sqrt(len(inputs))))
+        self._index = faiss.IndexIVFScalarQuantizer(faiss.IndexFlatL2(inputs.shape[1]), inputs.shape[1], lists,
+                                                    faiss.ScalarQuantizer.QT_8bit_direct, faiss.METRIC_L2)
+        self._index.by_residual = False  # store the samples themselves, not their offsets from the centroid
+        self._index.cp.seed = SEED
+        rng = np.random.default_rng(SEED)
+        chosen = rng.choice(len(inputs), min(len(inputs), TRAINING_PER_LIST * lists), replace=False)
+        self._index.train(inputs[np.sort(chosen)].astype(np.float32))
         for start in range(0, len(inputs), ADD_CHUNK):
             self._index.add(inputs[start:start + ADD_CHUNK].astype(np.float32))
+        self._index.nprobe = min(probes, lists)
 
     @property
     def nbytes(self):
-        """Memory of the graph and its copy of the samples (faiss' own serialised size)."""
+        """Memory of the index and its copy of the samples (faiss' own serialised size)."""
         import faiss
 
         return faiss.serialize_index(self._index).nbytes
 
     def kneighbors(self, features):
-        """(distances, indices) of the k nearest samples the graph finds for each row of ``features``."""
+        """(distances, indices) of the k nearest samples found in the probed clusters for each row of ``features``."""
         features = np.ascontiguousarray(features, dtype=np.float32)
         squared, found = self._index.search(features, self.candidates)  # exact squared distances (8-bit direct)
-        squared = np.where(found < 0, np.inf, squared)  # fewer samples than candidates
+        squared = np.where(found < 0, np.inf, squared)  # fewer samples than candidates in the probed clusters
         distances, indices = nearest_first(squared, found, self.k)
         return distances.astype(np.float32), indices
