@@ -2,8 +2,8 @@
 printed by ``make bench-load``).
 
 The real handwritten digits (``app.recognition.handwriting``: 4,000 training, 1,000 validation) are drawn as
-canvas images (each 28x28 grey image scaled to 100-300 px as the alpha of dark ink on a transparent RGBA
-canvas) and put through ``features_from_image``. The training features are grown to each size with noise:
+canvas images (``app.recognition.canvas.render_ink``: the grey image itself as dark ink on a transparent RGBA
+canvas of 200-400 px) and put through ``features_from_image``. The training features are grown to each size with noise:
 every added sample is a random real training digit's 8x8 grid with each cell moved by +-1 (probability 0.2
 each way) or +-2 (0.05 each way), clipped to 0..16. Per size and per search (the exact one, the faiss
 inverted-file index), on one thread as a serving worker runs: the build time, ``predict_one``'s latency over
@@ -17,33 +17,23 @@ import pickle
 import time
 
 import numpy as np
-from PIL import Image
 from sklearn.neighbors import KNeighborsClassifier
 from threadpoolctl import threadpool_limits
 
 from app.exceptions import EmptyImageError
 from app.recognition import handwriting
+from app.recognition.canvas import render_ink
 from app.recognition.model import DigitClassifier
 from app.recognition.preprocessing import features_from_image
 from app.recognition.search import ApproximateIndex, ExactIndex
 from settings import Settings
 
 SIZES = (20_000, 200_000, 2_000_000)
-INK = (20, 20, 20)
 STEPS = np.array([-2, -1, 0, 1, 2])
 STEP_ODDS = np.array([0.05, 0.2, 0.5, 0.2, 0.05])
 TIMED_QUERIES = 300  # validation drawings timed one by one per search (all of them are compared)
 TARGET_P99_MS, TARGET_AGREEMENT = 5.0, 0.99
 MB = 1024 * 1024
-
-
-def canvas(grey, rng):
-    """A 28x28 grey digit (ink 0..1) as a canvas drawing: scaled to 100-300 px, the alpha of dark ink."""
-    side = int(rng.integers(100, 301))
-    alpha = Image.fromarray(np.rint(grey * 255).astype(np.uint8)).resize((side, side), Image.Resampling.BILINEAR)
-    image = Image.new("RGBA", (side, side), INK + (0,))
-    image.putalpha(alpha)
-    return image
 
 
 def real_features(indices, seed):
@@ -53,7 +43,7 @@ def real_features(indices, seed):
     features, kept = [], []
     for index in indices:
         try:
-            features.append(features_from_image(canvas(images[index], rng)).reshape(64))
+            features.append(features_from_image(render_ink(images[index], rng)).reshape(64))
             kept.append(index)
         except EmptyImageError:
             continue

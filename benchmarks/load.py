@@ -24,7 +24,7 @@ from pathlib import Path
 
 import numpy as np
 
-from benchmarks.canvas import render_digit
+from app.recognition.canvas import render_digit
 from tests.drawing import data_uri
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -6,9 +6,8 @@ import sys
 
 import numpy as np
 
-from benchmarks.growth import canvas, grown
+from benchmarks.growth import grown
 from benchmarks.load import BATCH_BODIES, BATCH_SIZE, process_tree_cpu, write_bodies
-from app.recognition.preprocessing import features_from_image
 
 
 def test_the_bodies_rotate_every_drawing_one_per_line(tmp_path):
@@ -38,13 +37,3 @@ def test_grown_training_sets_keep_the_real_samples_first():
     assert np.array_equal(bigger[:50], inputs) and np.array_equal(bigger_labels[:50], labels)
     differences = np.abs(bigger[50:, None].astype(int) - inputs[None].astype(int)).max(axis=2)
     assert differences.min(axis=1).max() <= 2  # each added sample is a real one moved by at most 2 per cell
-
-
-def test_a_real_digit_drawn_as_a_canvas_gives_features():
-    grey = np.zeros((28, 28), np.float32)
-    grey[5:23, 12:16] = 1.0  # a 1
-    image = canvas(grey, np.random.default_rng(0))
-    assert image.mode == "RGBA" and 100 <= image.width <= 300
-    features = features_from_image(image)
-    assert features.shape == (8, 8) and features.any(axis=1).all()  # a stroke from top to bottom
-    assert features[:, 3:5].sum() == features.sum()  # in the middle columns

@@ -5,6 +5,8 @@ Euclidean search of scikit-learn's KNeighborsClassifier, ties at equal distance 
 index. Above it, ``ApproximateIndex``: a faiss inverted-file index finds candidates, which are then ranked exactly.
 Both answer ``kneighbors(features) -> (distances, indices)``, nearest first.
 """
+import logging
+
 import numpy as np
 
 BOUND_AXES = 16  # principal axes of the single-query lower bound (8 or 12 prune less and were slower)
@@ -131,6 +133,7 @@ class ApproximateIndex:
     differs from the exact search's only when one of the true k nearest lies in a cluster that was not probed."""
 
     def __init__(self, inputs, k, probes=PROBES):
+        logging.getLogger("faiss.loader").setLevel(logging.WARNING)  # not which CPU build it tried first
         import faiss  # only models above the threshold pay for the import
 
         self.k, self.candidates = k, max(CANDIDATES, k)
