@@ -76,7 +76,8 @@ bench-uncertainty: setup  ## share of non-digits and of real digits flagged "not
 bench-poisoning: $(VENV)/.installed node_modules/.package-lock.json  ## 2,000 poisoned feedback vs honest corrections: review, share, gate
 	$(PY) -m benchmarks.poisoning
 
-bench-load: $(VENV)/.installed model  ## throughput, latency and start-up under gunicorn, beside the original server
+bench-load: $(VENV)/.installed model  ## wrk load on the floor, the original server and ours; search cost as the training set grows
+	bash scripts/ensure-wrk.sh
 	$(PY) -m benchmarks.load
 
 bench-page: setup  ## real validation digits drawn with the mouse on the page in Chromium (PAGE_PER_DIGIT=20 of each)

@@ -60,6 +60,17 @@ class Settings:
     # Redis (redis://host:6379/0): rate-limit counters shared by every worker and instance; empty: in memory.
     REDIS_URL = os.environ.get("REDIS_URL", "")
 
+    # Predictions are queued by the request and written in batches by a background thread (app/storage/writer.py):
+    # every PREDICTION_FLUSH_INTERVAL seconds (0: on the request path), sooner once PREDICTION_FLUSH_ROWS wait.
+    PREDICTION_FLUSH_INTERVAL = _env_float("PREDICTION_FLUSH_INTERVAL", 0.05)
+    PREDICTION_FLUSH_ROWS = _env_int("PREDICTION_FLUSH_ROWS", 64)
+    PREDICTION_ID_BLOCK = _env_int("PREDICTION_ID_BLOCK", 100)  # ids a process reserves at a time
+    PREDICTION_WAIT = _env_float("PREDICTION_WAIT", 2.0)  # seconds feedback waits for a prediction another process queued
+
+    # Models with more training samples than this search an approximate neighbour index (faiss inverted file) instead of
+    # the exact search (app/recognition/search.py); below it, answers are exactly scikit-learn's.
+    APPROXIMATE_SEARCH_ABOVE = _env_int("APPROXIMATE_SEARCH_ABOVE", 100_000)
+
     MAX_CONTENT_LENGTH = _env_int("MAX_CONTENT_LENGTH", 8 * 1024 * 1024)  # bytes of request body
     MAX_IMAGE_SIDE = _env_int("MAX_IMAGE_SIDE", 4096)  # pixels, checked before decoding pixels
     MAX_BATCH_SIZE = _env_int("MAX_BATCH_SIZE", 256)  # images in one POST /api/predict/batch
@@ -77,6 +88,7 @@ class TestSettings(Settings):
 
     TESTING = True
     MODEL_RELOAD_INTERVAL = 0.0
+    PREDICTION_FLUSH_INTERVAL = 0.0  # rows written before the reply; tests of the background writer set it
 
     def __init__(self, storage_dir=None):
         storage = Path(storage_dir or tempfile.mkdtemp(prefix="digits-test-"))

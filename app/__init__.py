@@ -5,11 +5,10 @@ from flask import Flask
 from threadpoolctl import threadpool_limits
 
 from . import errors
-from .api import frontend, limits
-from .learning import clients
-from .storage import db, registry
+from .api import api, frontend, limits
 from .jobs import queue
-from .api import api
+from .learning import clients
+from .storage import db, registry, writer
 
 
 def _settings_to_config(settings):
@@ -34,8 +33,8 @@ def create_app(settings=None):
     db.init_app(app)  # migrates the schema to the latest revision
     registry.init_app(app)  # ClassifierRepo: model versions; serves the active one
     queue.init_app(app)  # training runs on RQ when REDIS_URL is set
-
     clients.init_app(app)  # client addresses (behind TRUSTED_PROXIES) and their keyed hashes
+    writer.init_app(app)  # PredictionWriter: predictions stored off the request path
 
     errors.init_app(app)
     app.register_blueprint(api)

@@ -4,7 +4,8 @@ The app is built once, in the master, before the workers fork (``preload_app``):
 check and the model load happen once instead of once per worker, and the workers share the model's
 memory copy-on-write. After the fork each worker drops the database connections it inherited (they
 belong to the master) and limits its own OpenMP/BLAS threads; from then on it checks the active model
-version by itself, so activating a version still reaches every worker without a restart.
+version by itself, so activating a version still reaches every worker without a restart. A worker that
+stops (graceful shutdown, SIGTERM, SIGINT) writes the predictions it still has queued.
 """
 import gc
 
@@ -47,6 +48,7 @@ class DigitsServer(BaseApplication):
         for key, value in self.options.items():
             self.cfg.set(key, value)
         self.cfg.set("post_fork", lambda _server, _worker: after_fork(self.application))
+        self.cfg.set("worker_exit", lambda _server, _worker: self.application.extensions["prediction_writer"].close())
 
     def load(self):
         """The WSGI app: the one already built, whose model is loaded.

@@ -4,13 +4,14 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from alembic import command
 from alembic.script import ScriptDirectory
-from sqlalchemy import inspect, text
+from sqlalchemy import insert, inspect, text
 
 from app import create_app
 from app.storage.db import SCHEMA_HEAD, Database
+from app.storage.records import Prediction, utcnow
 from tests.test_api import error_of, seven_uri
 
-TABLES = {"active_model", "alembic_version", "feedback", "model_blobs", "model_versions", "predictions"}
+TABLES = {"active_model", "alembic_version", "feedback", "id_blocks", "model_blobs", "model_versions", "predictions"}
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -120,3 +121,19 @@ def test_feedback_from_before_review_is_accepted_after_the_migration(empty_url):
         assert connection.execute(text("SELECT status, client, reviewed FROM feedback")).one() == ("accepted", None,
                                                                                                     None)
         assert connection.execute(text("SELECT reference FROM model_versions")).scalar() is None
+
+
+def test_the_migration_starts_prediction_ids_after_the_stored_ones(empty_url):
+    database = Database(empty_url)
+    database.upgrade("0001")
+    with database.engine.begin() as connection:
+        connection.execute(text("INSERT INTO model_versions (version, created, updated, status, progress, params) "
+                                "VALUES (1, :now, :now, 'ready', 1.0, '{}')"), {"now": utcnow()})
+        connection.execute(insert(Prediction), {"id": 41, "created": utcnow(), "image": b"png", "features": bytes(64),
+                                                "digit": 1, "probabilities": [0.1] * 10, "model_version": 1})
+    database.upgrade()
+    with database.engine.connect() as connection:
+        assert records.next_prediction_id(connection) == 42
+    with database.engine.begin() as connection:
+        command.downgrade(database.alembic_config(connection), "0001")
+    assert database.revision() == "0001"

@@ -12,7 +12,7 @@ from PIL import Image
 from sqlalchemy import func, select
 from werkzeug.serving import make_server
 
-from app.storage.records import Feedback, Prediction, insert_prediction
+from app.storage.records import Feedback, Prediction
 from tests.db_fixtures import BOTH_DATABASES
 from tests.drawing import ONE, data_uri, draw_strokes, png_bytes
 from tests.test_api import error_of, seven_uri
@@ -151,14 +151,11 @@ def post(url, body):
 
 
 def stored_predictions(app, count):
-    """``count`` predictions inserted directly (the endpoint's own cost is not what these tests measure)."""
+    """``count`` predictions stored directly (the endpoint's own cost is not what these tests measure)."""
     model = app.extensions["classifier_repo"].get()
     features = np.full((8, 8), 8, np.uint8)
     prediction = model.predict_one(features)
-    with app.extensions["database"].Session() as session:
-        ids = [insert_prediction(session, b"png", features, prediction, 1) for _ in range(count)]
-        session.commit()
-    return ids
+    return [app.extensions["prediction_writer"].submit(b"png", features, prediction, 1) for _ in range(count)]
 
 
 @BOTH_DATABASES

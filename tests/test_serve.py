@@ -11,10 +11,12 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 from threadpoolctl import threadpool_info, threadpool_limits
 
 from app import create_app
 from app.serve import DigitsServer, gunicorn_options
+from app.storage.records import Prediction
 from benchmarks.load import free_port, stop
 import settings as settings_module
 from settings import Settings
@@ -190,3 +192,28 @@ def storage_with_model(tmp_path, model_file):
     subprocess.run([sys.executable, "manage.py", "models", "list"], cwd=ROOT, env=env, check=True,
                    capture_output=True, timeout=120)
     return tmp_path
+
+
+def test_predictions_still_queued_are_written_when_the_server_stops(tmp_path, model_file):
+    """SIGTERM (gunicorn's graceful shutdown): each worker writes its queue; the writers never flush on their own here."""
+    store_model(model_file, tmp_path)
+    paths = settings_module.TestSettings(tmp_path)
+    port = free_port()
+    env = dict(os.environ, STORAGE_DIR=str(tmp_path), CLASSIFIER_STORAGE=str(paths.CLASSIFIER_STORAGE),
+               MODELS_DIR=str(paths.MODELS_DIR), DATABASE_URL=paths.DATABASE_URL, MODEL_SIGNING_KEY="test-signing-key",
+               PREDICTION_FLUSH_INTERVAL="3600", PREDICTION_FLUSH_ROWS="100000", FRONTEND_DIST=str(tmp_path / "no-dist"))
+    with open(tmp_path / "server.log", "w+") as log:
+        process = subprocess.Popen([sys.executable, "manage.py", "serve", "--host", "127.0.0.1", "--port", str(port),
+                                    "--workers", "2", "--threads", "2"], cwd=ROOT, env=env, stdout=log, stderr=log)
+        try:
+            assert wait_until(lambda: request(port, "GET", "/api/ready")[0] == 200, 90)
+            with ThreadPoolExecutor(max_workers=8) as pool:
+                replies = list(pool.map(lambda i: request(port, "POST", "/api/predict", {"image": DRAWINGS[i % 6]}),
+                                        range(40)))
+        finally:
+            stop(process)
+    assert process.returncode == 0
+    ids = sorted(body["prediction_id"] for status, body in replies if status == 200)
+    assert len(ids) == 40
+    with create_app(paths).extensions["database"].Session() as session:
+        assert session.scalars(select(Prediction.id).order_by(Prediction.id)).all() == ids

@@ -31,6 +31,22 @@ def unknown_prediction(prediction_id):
                     'or send the drawing itself as "image".')
 
 
+def stored_probabilities(session, prediction_id):
+    """The vote shares of stored prediction ``prediction_id``, or None while it is not in the database."""
+    return session.scalar(select(Prediction.probabilities).where(Prediction.id == prediction_id))
+
+
+def probabilities_of(session, prediction_id):
+    """The vote shares of prediction ``prediction_id``; a prediction still queued by a writer (here or in
+    another process) is waited for; 404 for an id nobody was given."""
+    probabilities = stored_probabilities(session, prediction_id)
+    if probabilities is None and current_app.extensions["prediction_writer"].written(prediction_id):
+        probabilities = stored_probabilities(session, prediction_id)
+    if probabilities is None:
+        raise unknown_prediction(prediction_id)
+    return probabilities
+
+
 def prediction_of(body):
     """(prediction id, vote shares) of what the feedback is about: the body's ``prediction_id``, or a new
     prediction of its ``image``."""
@@ -41,16 +57,14 @@ def prediction_of(body):
         if type(prediction_id) is not int:
             raise ApiError(400, "invalid_prediction_id",
                            'The "prediction_id" field must be the integer id that /api/predict answered.')
-        probabilities = None
-        if 0 < prediction_id <= MAX_ID:
-            probabilities = db.session().scalar(select(Prediction.probabilities).where(Prediction.id == prediction_id))
-        if probabilities is None:
+        if not 0 < prediction_id <= MAX_ID:
             raise unknown_prediction(prediction_id)
-        return prediction_id, probabilities
+        return prediction_id, probabilities_of(db.session(), prediction_id)
     if "image" not in body:
         raise ApiError(400, "missing_prediction",
                        'Send "prediction_id" (from /api/predict) or "image" (a PNG data URI) with the label.')
     prediction_id, prediction, _, _ = classify_and_store(decode_payload(image_field(body)))
+    current_app.extensions["prediction_writer"].written(prediction_id)  # the feedback row refers to it
     return prediction_id, prediction.probabilities
 
 

@@ -1,10 +1,8 @@
 """POST /api/predict: an image in, the digit out."""
 from flask import current_app, request
 
-from ..storage import db
 from ..recognition.preprocessing import decode_payload, features_from_bytes
 from ..errors import ApiError
-from ..storage.records import insert_prediction
 from . import api
 from .requests import image_field, json_body
 from .serialize import prediction_json
@@ -27,11 +25,11 @@ def wants_text():
 
 
 def classify_and_store(image):
-    """Image bytes -> (prediction_id, prediction, features, model version), stored (one INSERT, not committed)."""
+    """Image bytes -> (prediction_id, prediction, features, model version), queued to be stored."""
     features = features_from_bytes(image, current_app.config["MAX_IMAGE_SIDE"])
     active = current_app.extensions["classifier_repo"].current()
     prediction = active.model.predict_one(features)
-    prediction_id = insert_prediction(db.session(), image, features, prediction, active.version)
+    prediction_id = current_app.extensions["prediction_writer"].submit(image, features, prediction, active.version)
     return prediction_id, prediction, features, active.version
 
 
@@ -39,7 +37,6 @@ def classify_and_store(image):
 def predict():
     """Classify one drawing and store it, so feedback can refer to it."""
     prediction_id, prediction, features, version = classify_and_store(request_image())
-    db.session().commit()
     if wants_text():
         return str(prediction.digit), 200, {"Content-Type": "text/plain; charset=utf-8"}
     return dict(prediction_json(prediction, features), prediction_id=prediction_id, model_version=version)

@@ -1,0 +1,165 @@
+"""The k-nearest-neighbour search over the training samples: exact at the model's usual size, approximate above it.
+
+``build_index`` chooses. Up to APPROXIMATE_SEARCH_ABOVE samples (settings.py) it is ``ExactIndex``: the exact
+Euclidean search of scikit-learn's KNeighborsClassifier, ties at equal distance going to the lower sample
+index. Above it, ``ApproximateIndex``: a faiss inverted-file index finds candidates, which are then ranked exactly.
+Both answer ``kneighbors(features) -> (distances, indices)``, nearest first.
+"""
+import logging
+
+import numpy as np
+
+BOUND_AXES = 16  # principal axes of the single-query lower bound (8 or 12 prune less and were slower)
+SEED_SIZE = 64  # about this many samples nearest by projection set the first k-th best distance
+SEED_STRIDE = 16  # the seed's bound threshold is estimated on every SEED_STRIDE-th sample
+BOUND_SLACK = 1e-5  # bound rounding allowance, as a share of the largest squared projection norms involved
+LISTS_PER_ROOT = 1.0  # the samples are split into this many times sqrt(samples) clusters (faiss' nlist)
+PROBES = 32  # clusters nearest to a query whose samples are searched (nprobe): more find more true neighbours
+TRAINING_PER_LIST = 40  # samples per cluster the clustering learns from (faiss asks for at least 39)
+CANDIDATES = 16  # nearest found in the probed clusters, ranked exactly for the k answered
+ADD_CHUNK = 100_000  # samples converted to float32 and added to the index at a time
+SEED = 1234  # the clustering's sample and start: the same samples give the same index
+
+
+def build_index(inputs, k, approximate_above=None):
+    """The search over ``inputs`` (n, 64) uint8 samples for ``k`` neighbours: exact unless there are more than
+    ``approximate_above`` samples (default: settings' APPROXIMATE_SEARCH_ABOVE)."""
+    if approximate_above is None:
+        from settings import Settings
+
+        approximate_above = Settings.APPROXIMATE_SEARCH_ABOVE
+    if len(inputs) > approximate_above:
+        return ApproximateIndex(inputs, k)
+    return ExactIndex(inputs, k)
+
+
+def _exact_in_float32(query):
+    """True when every squared distance to the integer samples is exact in float32 (whole numbers <= 255)."""
+    return bool(np.all(query == np.rint(query)) and np.abs(query).max(initial=0) <= 255)
+
+
+def nearest_first(squared, indices, k):
+    """The k smallest of each row of ``squared`` (columns: samples ``indices``, one row or one per query)
+    -> (distances, indices), nearest first; at equal distance the lower sample index wins, at the k-th place too
+    (``argpartition`` alone would pick among equal distances in no particular order)."""
+    kth = np.partition(squared, k - 1, axis=1)[:, k - 1:k]
+    rows, columns = np.nonzero(squared <= kth)  # k per row, more on a tie at the k-th distance
+    values = squared[rows, columns]
+    samples = np.broadcast_to(indices, squared.shape)[rows, columns]
+    order = np.lexsort((samples, values, rows))  # by row, distance, then sample index
+    counts = np.bincount(rows, minlength=len(squared))
+    chosen = order[(np.cumsum(counts) - counts)[:, None] + np.arange(k)]
+    return np.sqrt(np.maximum(values[chosen], 0.0)), samples[chosen]
+
+
+class ExactIndex:
+    """Exact search: one float32 matrix product for several queries, a pruned search for one."""
+
+    def __init__(self, inputs, k):
+        """The arrays the search reads, derived from the samples.
+
+        ``_points`` and ``_norms``: the float32 samples and their squared norms, for the matrix product.
+        ``_axes``, ``_centre`` and ``_bounds``: the top ``BOUND_AXES`` principal axes of the samples and,
+        per sample (a column), its projection on them and that projection's squared norm, for the
+        single-query search: the distance between two projections is a lower bound on the distance between
+        the samples, since an orthogonal projection never lengthens a vector.
+        """
+        self.k = k
+        self._points = inputs.astype(np.float32)
+        self._norms = np.einsum("ij,ij->i", self._points, self._points)
+        centre = self._points.mean(axis=0, dtype=np.float64)
+        centred = self._points - centre
+        _, vectors = np.linalg.eigh(centred.T.astype(np.float64) @ centred)  # eigenvalues in ascending order
+        self._axes = np.ascontiguousarray(vectors[:, ::-1][:, :BOUND_AXES], dtype=np.float32)
+        self._centre = centre.astype(np.float32)
+        projected = centred @ self._axes
+        # one row per axis and a last row of squared norms: row-major (axes + 1, samples), which a
+        # vector-matrix product reads about three times faster than the (samples, axes + 1) layout
+        self._bounds = np.ascontiguousarray(np.vstack([projected.T, np.einsum("ij,ij->i", projected, projected)]))
+        self._largest = float(self._bounds[-1].max(initial=0.0))
+
+    @property
+    def nbytes(self):
+        """Memory the search adds to the samples."""
+        return sum(array.nbytes for array in (self._points, self._norms, self._axes, self._centre, self._bounds))
+
+    def kneighbors(self, features):
+        """(distances, indices) of the k nearest samples to each row of float32 ``features``.
+
+        One query of whole numbers (block counts, what serving sends) goes through ``_kneighbors_one``;
+        several through one matrix product: scikit-learn's ``kneighbors`` spends ~1 ms per call on
+        validation and dispatch, more than the whole search.
+        """
+        if len(features) == 1 and _exact_in_float32(features[0]):
+            return tuple(part[None] for part in self._kneighbors_one(features[0]))
+        squared = self._norms[None, :] - 2.0 * (features @ self._points.T)
+        squared += np.einsum("ij,ij->i", features, features)[:, None]
+        return nearest_first(squared, np.arange(self._points.shape[0]), self.k)
+
+    def _kneighbors_one(self, query):
+        """(distances, indices) for one query of whole numbers, pruned by the principal-axes lower bound.
+
+        Only samples whose projection is within the current k-th best distance of the query's projection
+        can be among the k nearest: a group of samples near it by projection sets that distance, then
+        exact distances are computed for the samples whose bound does not exceed it (median ~45 of ~18,700
+        for canvas drawings; a full selection over all the bounds would cost more than the whole search).
+        Integer features make every squared distance exact in float32, so the answer is the brute
+        force's; the slack only absorbs the rounding of the bounds.
+        """
+        k = self.k
+        projected = (query - self._centre) @ self._axes
+        offset = float(projected @ projected)
+        bounds = np.append(-2.0 * projected, np.float32(1.0)) @ self._bounds  # lower bound minus ``offset``
+        sample = bounds[::SEED_STRIDE]
+        rank = min(SEED_SIZE // SEED_STRIDE, len(sample) - 1)
+        seed = np.flatnonzero(bounds <= np.partition(sample, rank)[rank])  # about SEED_SIZE nearest by projection
+        if len(seed) < k:  # the estimate from every SEED_STRIDE-th sample fell short: take them exactly
+            seed = np.argpartition(bounds, k - 1)[:k]
+        kth = np.partition(self._squared_to(query, seed), k - 1)[k - 1]
+        slack = BOUND_SLACK * (self._largest + offset)  # float32 rounding of the bounds
+        candidates = np.flatnonzero(bounds <= kth - offset + slack)
+        distances, indices = nearest_first(self._squared_to(query, candidates)[None], candidates, k)
+        return distances[0], indices[0]
+
+    def _squared_to(self, query, indices):
+        """Squared distances from one query to the samples at ``indices``, as the matrix product computes them."""
+        return self._norms[indices] - 2.0 * (self._points[indices] @ query) + np.float32(query @ query)
+
+
+class ApproximateIndex:
+    """faiss' inverted-file index over the samples stored as they are (8-bit, no quantisation loss): the samples
+    are split into about sqrt(n) clusters (k-means), a query searches the samples of its ``PROBES`` nearest clusters
+    and their ``CANDIDATES`` nearest are ranked by exact distance, the lower sample index first at a tie. An answer
+    differs from the exact search's only when one of the true k nearest lies in a cluster that was not probed."""
+
+    def __init__(self, inputs, k, probes=PROBES):
+        logging.getLogger("faiss.loader").setLevel(logging.WARNING)  # not which CPU build it tried first
+        import faiss  # only models above the threshold pay for the import
+
+        self.k, self.candidates = k, max(CANDIDATES, k)
+        lists = max(1, int(LISTS_PER_ROOT * np.sqrt(len(inputs))))
+        self._index = faiss.IndexIVFScalarQuantizer(faiss.IndexFlatL2(inputs.shape[1]), inputs.shape[1], lists,
+                                                    faiss.ScalarQuantizer.QT_8bit_direct, faiss.METRIC_L2)
+        self._index.by_residual = False  # store the samples themselves, not their offsets from the centroid
+        self._index.cp.seed = SEED
+        rng = np.random.default_rng(SEED)
+        chosen = rng.choice(len(inputs), min(len(inputs), TRAINING_PER_LIST * lists), replace=False)
+        self._index.train(inputs[np.sort(chosen)].astype(np.float32))
+        for start in range(0, len(inputs), ADD_CHUNK):
+            self._index.add(inputs[start:start + ADD_CHUNK].astype(np.float32))
+        self._index.nprobe = min(probes, lists)
+
+    @property
+    def nbytes(self):
+        """Memory of the index and its copy of the samples (faiss' own serialised size)."""
+        import faiss
+
+        return faiss.serialize_index(self._index).nbytes
+
+    def kneighbors(self, features):
+        """(distances, indices) of the k nearest samples found in the probed clusters for each row of ``features``."""
+        features = np.ascontiguousarray(features, dtype=np.float32)
+        squared, found = self._index.search(features, self.candidates)  # exact squared distances (8-bit direct)
+        squared = np.where(found < 0, np.inf, squared)  # fewer samples than candidates in the probed clusters
+        distances, indices = nearest_first(squared, found, self.k)
+        return distances.astype(np.float32), indices
