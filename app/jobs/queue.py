@@ -12,7 +12,7 @@ from . import training
 log = logging.getLogger(__name__)
 
 QUEUE_NAME = "digits-training"
-# RQ's limit on one run's running time. A run takes about half a minute; one still going after an hour is stuck.
+# RQ's limit on one run's running time: a run takes minutes; one still going after an hour is stuck.
 JOB_TIMEOUT = 3600
 QUEUE_UNAVAILABLE = ("The training queue cannot be reached (Redis at REDIS_URL). Nothing was started; "
                      "try again shortly, and check that Redis runs.")
