@@ -47,7 +47,7 @@ def _has_usable_model():
 
 @manager.option("--force", dest="force", action="store_true",
                 help="activate the new version even when the quality gate refuses it (logged)")
-@manager.option("--variants", dest="variants", type=int, help="synthetic variants per digit (default: the factory's)")
+@manager.option("--variants", dest="variants", type=int, help="synthetic variants per real and per load_digits digit (default: the factory's, 4 and 12)")
 @manager.option("--with-feedback", dest="with_feedback", action="store_true", help="also learn from people's feedback")
 @manager.option("--if-missing", dest="if_missing", action="store_true",
                 help="only train when no usable model is active")

@@ -29,7 +29,8 @@ def train_version(with_feedback=False, variants=None, force=False):
     -> (version, metadata, the gate's refusal or None)."""
     from .recognition.classifier import ClassifierFactory  # training code: imported by the commands that train
 
-    factory = ClassifierFactory() if variants is None else ClassifierFactory(n_variants=variants)
+    factory = ClassifierFactory() if variants is None else ClassifierFactory(n_variants=variants,
+                                                                             handwriting_variants=variants)
     database = _database()
     version = training_jobs.start(database, factory, current_app.config["TRAINING_TIMEOUT"])
     with tqdm(total=100, desc=f"Training version {version}", unit="%", file=sys.stderr,

@@ -30,7 +30,7 @@ def test_neighbors_are_the_k_nearest_that_voted(client, app):
     assert distances == sorted(distances)
     features = np.array(body["input"], dtype=float).ravel()
     for n in neighbors:
-        assert n["source"] in {"load_digits", "synthetic", "feedback"}
+        assert n["source"] in {"handwriting", "load_digits", "synthetic", "feedback"}
         assert 0 <= n["label"] <= 9
         grid = np.array(n["input"])
         assert grid.shape == (8, 8) and grid.min() >= 0 and grid.max() <= 16

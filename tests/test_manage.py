@@ -38,7 +38,8 @@ def storage(tmp_path_factory, trained):
 def test_train_stores_model_and_prints_accuracy(tmp_path):
     result = manage(tmp_path, "train", "--variants", "1")  # the CLI's work, not the model's: few variants
     assert result.returncode == 0, result.stderr
-    assert "Cross-validated accuracy: 0." in result.stdout and "'synthetic': 1437" in result.stdout
+    assert "Cross-validated accuracy: 0." in result.stdout and "'synthetic': 5437" in result.stdout  # 1437 + 4000
+    assert "'handwriting': 4000" in result.stdout
     assert "Stored in the database (sqlite:///" in result.stdout and "version 1 is active" in result.stdout
     [(version, checksum)] = stored_versions(tmp_path)
     assert version == 1 and (tmp_path / "models" / f"v1-{checksum}.pkl").is_file()  # this instance's copy
