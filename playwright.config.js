@@ -8,7 +8,7 @@ export const ADMIN_TOKEN = 'e2e-admin-token';
 export const E2E_STROKES = path.join(artifacts, 'e2e-strokes.json');
 
 const { use, webServer } = shippedModelServer('e2e', { env: { ADMIN_TOKEN } });
-if (isMainProcess) python(['-m', 'benchmarks.page_strokes', E2E_STROKES, '--per-digit', '1']);
+if (isMainProcess) python(['-m', 'benchmarks.page_strokes', E2E_STROKES, '--per-digit', '2']);
 
 export default defineConfig({
   testDir: 'tests/e2e',

@@ -5,6 +5,7 @@ import numpy as np
 import pytest
 
 from app import commands
+from app.storage.db import SCHEMA_HEAD
 from app.storage.model_file import read_signed, write_signed
 from tests.db_fixtures import ADMIN, BOTH_DATABASES
 from tests.test_api import seven_uri
@@ -89,6 +90,6 @@ def test_export_needs_a_known_extension(context, tmp_path, capsys):
 def test_the_commands_run_from_the_command_line(quick_trained, tmp_path):
     write_signed(tmp_path / "classifier.pkl", *quick_trained, key=b"cli-test-key")
     result = manage(tmp_path, "db", "upgrade")
-    assert result.returncode == 0 and "is at revision 0003" in result.stdout, result.stderr
+    assert result.returncode == 0 and f"is at revision {SCHEMA_HEAD}" in result.stdout, result.stderr
     result = manage(tmp_path, "models", "list")
     assert result.returncode == 0 and result.stdout.startswith("* v1    ready"), result.stderr

@@ -8,6 +8,7 @@ from sqlalchemy import insert, inspect, text
 
 from app import create_app
 from app.storage.db import SCHEMA_HEAD, Database
+from app.storage import records
 from app.storage.records import Prediction, utcnow
 from tests.test_api import error_of, seven_uri
 

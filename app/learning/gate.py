@@ -73,14 +73,17 @@ def shortfalls(candidate, active, margin, z, counts):
     return found
 
 
-def reference_of(session, registry, version):
+def reference_of(session, registry, version, measure=True):
     """Version ``version``'s reference figures: from its row, else its model file's metadata, else measured
-    now (the first time in a process builds the reference set: up to a minute or two). Stored on the row."""
+    now (the first time in a process builds the reference set: up to a minute or two), unless not
+    ``measure`` (then None). Stored on the row."""
     row = versions.find(session, version)
     if row.reference is not None:
         return row.reference
     model, metadata = registry.load(version)
     reference = metadata.get("reference")
+    if reference is None and not measure:
+        return None
     if reference is None:
         from ..recognition.reference import reference_accuracy  # training-side code: only when needed
 
@@ -103,16 +106,21 @@ def activate(session, registry, version, config, force=False, who="admin"):
     row = versions.find(session, version)
     active = versions.active_version(session)
     if active is not None and active != version and row.status == "ready":
+        # forced: compare the figures already known, measure nothing (an admin's override must not wait minutes)
         try:
-            served = reference_of(session, registry, active)
+            served = reference_of(session, registry, active, measure=not force)
         except (ModelUnavailableError, ModelIntegrityError) as error:  # nothing usable is served: nothing to keep
             log.warning("Quality gate: active version %s cannot be measured (%s); not comparing", active, error)
             return versions.activate(session, version)
-        found = shortfalls(reference_of(session, registry, version), served,
-                           config["GATE_MARGIN"] / 100, config["GATE_DIGIT_Z"], digit_counts())
+        candidate = reference_of(session, registry, version, measure=not force)
+        found = None if candidate is None or served is None else shortfalls(
+            candidate, served, config["GATE_MARGIN"] / 100, config["GATE_DIGIT_Z"], digit_counts())
         if found and not force:
             raise refusal(version, active, found)
-        if found:
+        if force and found is None:
+            log.warning("Quality gate overridden by %s: version %s activated in place of %s without comparing "
+                        "(reference figures not measured yet)", who, version, active)
+        elif found:
             log.warning("Quality gate overridden by %s: version %s activated in place of %s although %s",
                         who, version, active, "; ".join(map(str, found)))
     return versions.activate(session, version)

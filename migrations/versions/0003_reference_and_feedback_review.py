@@ -37,5 +37,6 @@ def downgrade():
         batch.drop_column("reviewed")
         batch.drop_column("status")
         batch.drop_column("client")
-    with op.batch_alter_table("model_versions") as batch:
-        batch.drop_column("reference")
+    # a plain ALTER TABLE ... DROP COLUMN (SQLite 3.35+): recreating model_versions would break the foreign
+    # keys of the tables that refer to it (model_blobs)
+    op.drop_column("model_versions", "reference")
