@@ -36,6 +36,7 @@ class PredictionWriter:
 
     def submit(self, image, features, prediction, version):
         """Queue one answered drawing's row -> its prediction id."""
+        self._adopt_process()
         with self._lock:
             prediction_id = next(self._ids, None)
             if prediction_id is None:
@@ -45,10 +46,8 @@ class PredictionWriter:
             waiting = len(self._queue)
         if self.interval <= 0:
             self.flush()
-        else:
-            self._start()
-            if waiting >= self.flush_rows:
-                self._wake.set()
+        elif waiting >= self.flush_rows:
+            self._wake.set()
         return prediction_id
 
     def _reserve(self):
@@ -89,12 +88,18 @@ class PredictionWriter:
                 time.sleep(POLL)
         return True
 
-    def _start(self):
+    def _adopt_process(self):
+        """On first use in a process (a forked gunicorn worker): ids and a queue of its own, and its writer thread.
+
+        A forked worker must neither hand out the ids its parent reserved nor write the parent's queue.
+        """
         if self._owner == os.getpid():
             return
         with self._lock:
-            if self._owner != os.getpid():
-                self._owner = os.getpid()
+            if self._owner == os.getpid():
+                return
+            self._owner, self._ids, self._queue = os.getpid(), iter(()), []
+            if self.interval > 0:
                 self._thread = threading.Thread(target=self._run, name="prediction-writer", daemon=True)
                 self._thread.start()
                 atexit.register(self.close)
@@ -106,8 +111,8 @@ class PredictionWriter:
             self._wake.clear()
             try:
                 self.flush()
-            except SQLAlchemyError as error:
-                log.error("Predictions not written yet (%d queued), retrying: %s", len(self._queue), error)
+            except Exception:  # the rows stay queued: never let the thread die
+                log.exception("Predictions not written yet (%d queued); retrying", len(self._queue))
                 time.sleep(1.0)
 
     def close(self):
