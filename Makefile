@@ -70,7 +70,7 @@ bench-accuracy: setup  ## accuracy on held-out canvas drawings, beside the seed 
 bench-uncertainty: setup  ## share of non-digits and of real digits flagged "not sure"
 	$(PY) -m benchmarks.uncertainty
 
-bench-poisoning: $(VENV)/.installed node_modules/.package-lock.json  ## 2,000 poisoned feedback vs honest corrections: review, share, gate
+bench-poisoning: $(VENV)/.installed model  ## 2,000 poisoned feedback vs honest corrections: review, share, gate
 	$(PY) -m benchmarks.poisoning
 
 bench-load: $(VENV)/.installed model  ## throughput, latency and start-up under gunicorn, beside the original server
