@@ -138,22 +138,11 @@ class Service:
         assert response.status_code in (200, 409), response.get_json()
         return response.status_code == 200, None if response.status_code == 200 else response.get_json()["error"]["message"]
 
-    def pending(self):
-        """Ids of all feedback waiting for review."""
-        ids = []
-        while True:
-            body = self.client.get("/api/feedback?status=pending&limit=500", headers=ADMIN).get_json()
-            page = [item["id"] for item in body["feedback"] if item["id"] not in ids]
-            if not page:
-                return ids
-            ids.extend(page)
-            if len(body["feedback"]) < 500:
-                return ids
-
-    def review(self, ids, status):
-        for start in range(0, len(ids), 500):
-            assert self.post("/api/feedback/review", {"ids": ids[start:start + 500], "status": status},
-                             headers=ADMIN).status_code == 200
+    def review_pending(self, status):
+        """Decide every feedback waiting for review, 500 (the listing's page) at a time."""
+        while ids := [item["id"] for item in self.client.get("/api/feedback?status=pending&limit=500",
+                                                              headers=ADMIN).get_json()["feedback"]]:
+            assert self.post("/api/feedback/review", {"ids": ids, "status": status}, headers=ADMIN).status_code == 200
 
     def counts(self):
         return self.client.get("/api/feedback?limit=1", headers=ADMIN).get_json()["counts"]
@@ -229,7 +218,7 @@ def poison_run(service, count, accept_held=False, from_one_address=40):
     assert all(code == 201 for code in more), set(more)
     counts = service.counts()
     if accept_held:
-        service.review(service.pending(), "accepted")
+        service.review_pending("accepted")
 
     model = service.train()
     activated, message = service.activate(model["version"])
@@ -276,7 +265,7 @@ def honest_run(service, wanted, clients):
     codes, _ = send(service, uris, truth, [f"192.0.2.{n % clients + 1}" for n in range(len(uris))])
     assert all(code == 201 for code in codes), set(codes)
     counts = service.counts()
-    service.review(service.pending(), "accepted")  # the admin checks each held correction: all are right
+    service.review_pending("accepted")  # the admin checks each held correction: all are right
 
     model = service.train()
     activated, message = service.activate(model["version"])
