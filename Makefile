@@ -73,7 +73,7 @@ bench-accuracy: setup  ## accuracy on real validation drawings, held-out load_di
 bench-uncertainty: setup  ## share of non-digits and of real digits flagged "not sure"
 	$(PY) -m benchmarks.uncertainty
 
-bench-poisoning: $(VENV)/.installed node_modules/.package-lock.json  ## 2,000 poisoned feedback vs honest corrections: review, share, gate
+bench-poisoning: $(VENV)/.installed model  ## 2,000 poisoned feedback vs honest corrections: review, share, gate
 	$(PY) -m benchmarks.poisoning
 
 bench-load: $(VENV)/.installed model  ## wrk load on the floor, the original server and ours; search cost as the training set grows

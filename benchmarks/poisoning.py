@@ -6,6 +6,8 @@ A fresh service (the shipped training configuration, no feedback) behind one tru
 - **poison**: one client sends 2,000 canvas drawings of real 3s labelled 8. From one address the rate limit
   stops it after FEEDBACK_RATE_LIMIT, so it puts a new X-Forwarded-For address on every request. Held
   feedback stays unreviewed. Then the admin trains with feedback and activates through the quality gate.
+- **poison, careless admin**: the same, but the admin accepts everything held for review, so the poison
+  reaches training: the quality gate is what is left.
 - **honest**: people correct the real digits the model misreads (right labels, many addresses); the admin
   accepts what was held for review, trains with feedback and activates through the gate.
 
@@ -19,6 +21,7 @@ import shutil
 import tempfile
 import time
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -45,6 +48,7 @@ TRAINING_TIMEOUT_S = 3600
 class Outcome:
     """What one run did and measured."""
 
+    accept_held: bool
     sent: int
     refused_429: int
     retry_after: str | None
@@ -79,6 +83,12 @@ def _encode(items, seed):
 
 def drawings(items, seed=SEED):
     """(data URIs, features (n, 64)) of the drawings ``items`` [(index, style), ...], on every core."""
+    return _drawings(tuple(items), seed)
+
+
+@lru_cache(maxsize=4)
+def _drawings(items, seed):
+    """``drawings``, kept: both poison runs send the same drawings."""
     shares = [share for share in np.array_split(np.arange(len(items)), 16) if len(share)]
     parts = Parallel(n_jobs=-1)(delayed(_encode)([items[i] for i in share], seed) for share in shares)
     return [u for part in parts for u in part[0]], np.asarray([f for part in parts for f in part[1]], np.uint8)
@@ -93,10 +103,13 @@ def training_digits(digit=None):
 class Service:
     """One copy of the service behind a trusted proxy, used over its HTTP API (Flask's test client)."""
 
-    def __init__(self, folder, factory):
+    def __init__(self, folder, factory, key="test-signing-key", adopt=None):
         settings = TestSettings(folder)
         settings.ADMIN_TOKEN = ADMIN_TOKEN
         settings.TRUSTED_PROXIES = 1
+        settings.MODEL_SIGNING_KEY = key
+        if adopt is not None:
+            settings.CLASSIFIER_STORAGE = adopt  # a model file signed with ``key``: version 1 of this copy
         self.app = create_app(settings)
         self.app.extensions["classifier_factory"] = lambda: factory
         self.client = self.app.test_client()
@@ -125,22 +138,11 @@ class Service:
         assert response.status_code in (200, 409), response.get_json()
         return response.status_code == 200, None if response.status_code == 200 else response.get_json()["error"]["message"]
 
-    def pending(self):
-        """Ids of all feedback waiting for review."""
-        ids = []
-        while True:
-            body = self.client.get("/api/feedback?status=pending&limit=500", headers=ADMIN).get_json()
-            page = [item["id"] for item in body["feedback"] if item["id"] not in ids]
-            if not page:
-                return ids
-            ids.extend(page)
-            if len(body["feedback"]) < 500:
-                return ids
-
-    def review(self, ids, status):
-        for start in range(0, len(ids), 500):
-            assert self.post("/api/feedback/review", {"ids": ids[start:start + 500], "status": status},
-                             headers=ADMIN).status_code == 200
+    def review_pending(self, status):
+        """Decide every feedback waiting for review, 500 (the listing's page) at a time."""
+        while ids := [item["id"] for item in self.client.get("/api/feedback?status=pending&limit=500",
+                                                              headers=ADMIN).get_json()["feedback"]]:
+            assert self.post("/api/feedback/review", {"ids": ids, "status": status}, headers=ADMIN).status_code == 200
 
     def counts(self):
         return self.client.get("/api/feedback?limit=1", headers=ADMIN).get_json()["counts"]
@@ -162,10 +164,22 @@ def base_service(folder, factory):
     return folder
 
 
-def copy_of(base, folder, factory):
+def stored_base(folder):
+    """A service whose version 1 is the model ``make model`` stored in storage/, when it was trained in the
+    shipped configuration without feedback -> its storage folder and signing key; (None, None) otherwise."""
+    registry = create_app().extensions["classifier_repo"]
+    metadata = registry.current().metadata
+    if (metadata.get("samples") or {}).get("feedback") or metadata.get("variants_per_digit") != ClassifierFactory().n_variants:
+        return None, None
+    key = registry.key.decode()
+    Service(folder, None, key=key, adopt=registry.path(metadata["version"]))
+    return folder, key
+
+
+def copy_of(base, folder, factory, key="test-signing-key"):
     """A copy of the base service's storage in ``folder``, served by a new app."""
     shutil.copytree(base, folder)
-    return Service(folder, factory)
+    return Service(folder, factory, key=key)
 
 
 def accuracy_by_digit(digits, labels, wanted):
@@ -184,8 +198,9 @@ def send(service, uris, labels, addresses):
     return codes, retry_after
 
 
-def poison_run(service, count, from_one_address=40):
-    """One client sends ``count`` real 3s labelled 8: first from one address, then a new address each time."""
+def poison_run(service, count, accept_held=False, from_one_address=40):
+    """One client sends ``count`` real 3s labelled 8: first from one address, then a new address each time.
+    The feedback held for review stays pending, or (``accept_held``) a careless admin accepts all of it."""
     threes = training_digits(TRUE_DIGIT)
     items = [(int(threes[i % len(threes)]), ("pen", "ink")[(i // len(threes)) % 2]) for i in range(count)]
     uris, _ = drawings(items)
@@ -202,11 +217,13 @@ def poison_run(service, count, from_one_address=40):
     more, _ = send(service, [uris[i] for i in rotating], [POISON_LABEL] * len(rotating), addresses)
     assert all(code == 201 for code in more), set(more)
     counts = service.counts()
+    if accept_held:
+        service.review_pending("accepted")
 
-    model = service.train()  # held feedback stays pending: no admin work is needed to keep it out
+    model = service.train()
     activated, message = service.activate(model["version"])
     after = accuracy_by_digit(service.served_digits(features[judged]), labels[judged], (TRUE_DIGIT, POISON_LABEL))
-    return Outcome(count, len(refused), retry_after, counts["pending"], counts["accepted"],
+    return Outcome(accept_held, count, len(refused), retry_after, counts["pending"], counts["accepted"],
                    model["samples"]["feedback"], model["version"], activated, message, before, after,
                    reference_before, service.reference_overall())
 
@@ -248,11 +265,11 @@ def honest_run(service, wanted, clients):
     codes, _ = send(service, uris, truth, [f"192.0.2.{n % clients + 1}" for n in range(len(uris))])
     assert all(code == 201 for code in codes), set(codes)
     counts = service.counts()
-    service.review(service.pending(), "accepted")  # the admin checks each held correction: all are right
+    service.review_pending("accepted")  # the admin checks each held correction: all are right
 
     model = service.train()
     activated, message = service.activate(model["version"])
-    return Outcome(len(uris), 0, None, counts["pending"], counts["accepted"], model["samples"]["feedback"],
+    return Outcome(True, len(uris), 0, None, counts["pending"], counts["accepted"], model["samples"]["feedback"],
                    model["version"], activated, message, before, measure(), reference_before,
                    service.reference_overall())
 
@@ -262,12 +279,14 @@ def percent(share):
 
 
 def report_poison(outcome):
-    print(f"\nPoison: one client sends {outcome.sent:,} drawings of real {TRUE_DIGIT}s labelled {POISON_LABEL}")
+    admin = "a careless admin accepts everything held" if outcome.accept_held else "held feedback left unreviewed"
+    print(f"\nPoison ({admin}): one client sends {outcome.sent:,} drawings of real {TRUE_DIGIT}s labelled "
+          f"{POISON_LABEL}")
     print(f"  rate limit from one address: {outcome.refused_429} of the first requests refused "
           f"(429 rate_limited, Retry-After {outcome.retry_after} s); the rest sent from a new X-Forwarded-For "
           "address each")
-    print(f"  review: {outcome.pending:,} held as pending (left unreviewed), {outcome.accepted:,} accepted "
-          "(they corrected answers the model was unsure of)")
+    print(f"  review: {outcome.pending:,} held as pending, {outcome.accepted:,} accepted at once "
+          "(corrections of answers the model was unsure of)")
     print(f"  per-client share: {outcome.used_in_training:,} feedback examples reached training")
     print(f"  version {outcome.version}: " + ("activated through the gate" if outcome.activated
                                               else f"refused by the gate: {outcome.gate_message}"))
@@ -295,16 +314,23 @@ def report_honest(outcome):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--poison", type=int, default=2000, help="drawings of 3s labelled 8 (default 2,000)")
-    parser.add_argument("--honest", type=int, default=100, help="misread drawings people correct (default 100)")
+    parser.add_argument("--honest", type=int, default=60, help="misread drawings people correct (default 60)")
+    parser.add_argument("--train-base", action="store_true",
+                        help="train the base version here instead of using the model stored in storage/")
     parser.add_argument("--clients", type=int, default=40, help="addresses the honest corrections come from")
     args = parser.parse_args()
     factory = ClassifierFactory()
     with tempfile.TemporaryDirectory(prefix="digits-poisoning-") as root:
-        started = time.perf_counter()
-        base = base_service(Path(root) / "base", factory)
-        print(f"Base version trained (shipped configuration, no feedback) in {time.perf_counter() - started:.0f} s")
-        report_poison(poison_run(copy_of(base, Path(root) / "poison", factory), args.poison))
-        report_honest(honest_run(copy_of(base, Path(root) / "honest", factory), args.honest, args.clients))
+        base, key = (None, None) if args.train_base else stored_base(Path(root) / "base")
+        if base is None:
+            started = time.perf_counter()
+            base, key = base_service(Path(root) / "base", factory), "test-signing-key"
+            print(f"Base version trained (shipped configuration, no feedback) in {time.perf_counter() - started:.0f} s")
+        else:
+            print("Base version: the model stored in storage/ (shipped configuration, no feedback)")
+        report_poison(poison_run(copy_of(base, Path(root) / "poison", factory, key), args.poison))
+        report_poison(poison_run(copy_of(base, Path(root) / "careless", factory, key), args.poison, accept_held=True))
+        report_honest(honest_run(copy_of(base, Path(root) / "honest", factory, key), args.honest, args.clients))
 
 
 if __name__ == "__main__":

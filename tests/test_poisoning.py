@@ -2,6 +2,7 @@
 never change the served model; honest corrections pass the gate and are learnt."""
 import pytest
 
+from app.learning.share import cap
 from app.recognition.classifier import ClassifierFactory
 from benchmarks import poisoning
 
@@ -22,6 +23,17 @@ def test_poisoned_feedback_does_not_change_the_served_model(base, tmp_path):
     assert outcome.refused_429 == 10 and 0 < int(outcome.retry_after) <= 60  # 30 a minute from one address
     assert outcome.pending + outcome.accepted == 200
     assert outcome.used_in_training == 0 or not outcome.activated
+    assert outcome.after == outcome.before and outcome.reference_after == outcome.reference_before
+
+
+def test_poison_an_admin_accepted_is_refused_by_the_gate(base, tmp_path):
+    factory, folder = base
+    outcome = poisoning.poison_run(poisoning.copy_of(folder, tmp_path / "careless", factory), count=200,
+                                   accept_held=True)
+    poisoning.report_poison(outcome)
+    # 30 came from the attacker's own address: held to its share; the other 170 each from a new address
+    assert outcome.used_in_training == 170 + cap([30] + [1] * 170, 0.05) == 178
+    assert not outcome.activated and "digit 3" in outcome.gate_message and "quality_gate" not in outcome.gate_message
     assert outcome.after == outcome.before and outcome.reference_after == outcome.reference_before
 
 
