@@ -143,3 +143,37 @@ def test_real_handwriting_features_do_not_depend_on_how_the_work_is_split():
     one = training.handwriting_set(indices, n_variants=1, n_jobs=1)
     assert (one.inputs == training.handwriting_set(indices, n_variants=1, n_jobs=2).inputs).all()
     assert (one.inputs[::2] == training.handwriting_set(indices, n_variants=0, n_jobs=1).inputs).all()
+
+
+def test_warp_bends_a_real_digit_within_its_frame_and_is_seeded():
+    image = training.load_real_digits()[0][0]
+    bent = [training.distorted_ink(image, np.random.default_rng(seed)) for seed in (3, 3, 4)]
+    straight = np.pad(training.upsampled_ink(image), training.HANDWRITING_MARGIN)
+    assert bent[0].shape == straight.shape and np.array_equal(bent[0], bent[1])
+    assert not np.allclose(bent[0], bent[2]) and not np.allclose(bent[0], straight)
+    assert 0.6 < bent[0].sum() / straight.sum() < 1.6  # the ink is moved, not lost or smeared over the frame
+    border = np.concatenate([bent[0][:4].ravel(), bent[0][-4:].ravel(), bent[0][:, :4].ravel()])
+    assert border.max() < 0.05
+
+
+def test_displacement_is_smooth_and_bounded_at_any_coarseness():
+    for coarse in (1, 4):
+        field = training.displacement((144, 120), np.random.default_rng(0), alpha=6.0, sigma=12.0, coarse=coarse)
+        assert field.shape == (2, 144, 120)
+        assert np.abs(field).max() == pytest.approx(6.0)
+        assert np.abs(np.diff(field, axis=1)).max() < 1.0  # neighbouring pixels move nearly together
+
+
+def test_cross_validation_scores_the_original_digits_and_never_their_variants():
+    training_set = build_training_set(n_variants=1, indices=training_indices()[:300], handwriting=np.arange(0, 5000, 25),
+                                      handwriting_variants=1)
+    accuracy, scores = ClassifierFactory().cross_validate(training_set)
+    synthetic = training_set.sources == SOURCES.index("synthetic")
+    assert np.isnan(scores[synthetic]).all() and np.isfinite(scores[~synthetic]).all()
+    assert 0.8 < accuracy <= 1.0
+
+
+def test_the_far_threshold_is_a_number_without_real_handwriting_too():
+    training_set = build_training_set(n_variants=1, indices=training_indices()[:300], handwriting=[])
+    model, metadata = ClassifierFactory(n_variants=1).build(training_set)
+    assert np.isfinite(model.far_threshold) and metadata["far_threshold"] > 0

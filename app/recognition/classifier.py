@@ -45,17 +45,20 @@ class ClassifierFactory:
         return DigitClassifier(knn, inputs, labels, sources, far_threshold=far_threshold)
 
     def cross_validate(self, training):
-        """One grouped pass (folds never split samples derived from one source digit) ->
-        (accuracy, each sample's outlier score against the folds without its group)."""
+        """One grouped pass (folds never split samples derived from one source digit) over the original
+        digits (real, load_digits and feedback; their synthetic variants only train) -> (their accuracy,
+        each sample's outlier score against the folds without its group, NaN for the variants)."""
+        scored = training.sources != SOURCES.index("synthetic")
         correct = np.zeros(len(training.labels), dtype=bool)
-        scores = np.empty(len(training.labels))
+        scores = np.full(len(training.labels), np.nan)
         folds = GroupKFold(n_splits=self.cv_folds).split(training.inputs, groups=training.groups)
         for fit_rows, test_rows in folds:
+            test_rows = test_rows[scored[test_rows]]
             model = self.fit(training.inputs[fit_rows], training.labels[fit_rows], training.sources[fit_rows])
             predictions = model.predict(training.inputs[test_rows])
             correct[test_rows] = [p.digit for p in predictions] == training.labels[test_rows]
             scores[test_rows] = [outlier_score([n.distance for n in p.neighbors]) for p in predictions]
-        return float(correct.mean()), scores
+        return float(correct[scored].mean()), scores
 
     def build(self, training=None, progress=None):
         """Train on ``training`` (default: ``training_set()``) -> (DigitClassifier, metadata dict)."""
@@ -66,7 +69,7 @@ class ClassifierFactory:
         cv_accuracy, held_out_scores = self.cross_validate(training)
         report(0.9)
         real = training.sources == SOURCES.index("handwriting")  # real digits, each scored by a model without it
-        threshold = far_threshold(held_out_scores[real] if real.any() else held_out_scores)
+        threshold = far_threshold(held_out_scores[real] if real.any() else held_out_scores[~np.isnan(held_out_scores)])
         model = self.fit(training.inputs, training.labels, training.sources, far_threshold=threshold)
         metadata = {
             "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
