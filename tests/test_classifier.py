@@ -11,7 +11,7 @@ import pytest
 from app.storage import model_file as clf
 from app.storage.model_file import read_signed, write_signed
 from app.exceptions import ModelIntegrityError
-from app.recognition.model import DERIVED, DigitClassifier
+from app.recognition.model import DERIVED, SOURCES, DigitClassifier
 from app.recognition.training import load_base_digits
 
 KEY = b"test-signing-key"
@@ -199,3 +199,41 @@ def test_signing_key_is_created_once(tmp_path):
     assert clf.resolve_signing_key(config) == first
     assert (tmp_path / "k").stat().st_mode & 0o077 == 0
     assert clf.resolve_signing_key({"MODEL_SIGNING_KEY": "abc"}) == b"abc"
+
+
+def test_far_is_measured_against_the_samples_drawn_by_people():
+    """A drawing beside a synthetic sample but away from all handwriting is "far"; the vote still counts both."""
+    from sklearn.neighbors import KNeighborsClassifier
+
+    rng = np.random.default_rng(5)
+    handwriting = rng.integers(0, 4, (40, 64))
+    synthetic = np.full((10, 64), 12)
+    inputs = np.vstack([handwriting, synthetic]).astype(np.uint8)
+    labels = np.r_[np.full(40, 1), np.full(10, 3)]
+    people = np.r_[np.ones(40, bool), np.zeros(10, bool)]
+    knn = KNeighborsClassifier(n_neighbors=5).fit(inputs, labels)
+    query = np.full((1, 64), 12.0)
+    both = DigitClassifier(knn, inputs, labels, np.zeros(len(inputs)), far_threshold=30.0, people=people)
+    every = DigitClassifier(knn, inputs, labels, np.zeros(len(inputs)), far_threshold=30.0)
+    assert both.predict(query)[0].digit == every.predict(query)[0].digit == 3
+    assert both.predict(query)[0].reason == "far_from_training_data" and every.predict(query)[0].reason is None
+    assert both.far_distances(query)[0] == pytest.approx(np.sort(np.linalg.norm(handwriting - 12, axis=1))[:5])
+    assert both.predict(handwriting[:1])[0].reason is None
+    assert pickle.loads(pickle.dumps(both)).predict(query)[0].reason == "far_from_training_data"
+
+
+def test_models_stored_before_the_people_search_measure_far_against_every_sample(trained):
+    model, _ = trained
+    state = model.__getstate__()
+    del state["people"]
+    old = DigitClassifier.__new__(DigitClassifier)
+    old.__setstate__(state)
+    sample = load_base_digits()[0][:5]
+    assert np.array_equal(old.far_distances(sample), model.kneighbors(sample.astype(np.float32))[0])
+
+
+def test_the_shipped_recipe_measures_far_against_real_handwriting_its_variants_and_feedback(trained):
+    model, _ = trained
+    sources = model.sources[model.people]
+    assert {"handwriting", "synthetic"} <= {SOURCES[s] for s in sources} and "load_digits" not in {SOURCES[s] for s in sources}
+    assert (model.sources == SOURCES.index("handwriting")).sum() == (sources == SOURCES.index("handwriting")).sum()

@@ -39,25 +39,28 @@ class ClassifierFactory:
         """An unfitted ``KNeighborsClassifier`` with this factory's parameters."""
         return KNeighborsClassifier(**self.params)
 
-    def fit(self, inputs, labels, sources, far_threshold=None):
-        """A ``DigitClassifier`` fitted on these samples (as float32: 0..16 counts are exact, searches 3x faster)."""
+    def fit(self, inputs, labels, sources, far_threshold=None, people=None):
+        """A ``DigitClassifier`` fitted on these samples (as float32: 0..16 counts are exact, searches 3x faster);
+        ``people`` marks the samples drawn by people, which "far" is measured against."""
         knn = self.new_estimator().fit(np.asarray(inputs, dtype=np.float32), labels)
-        return DigitClassifier(knn, inputs, labels, sources, far_threshold=far_threshold)
+        return DigitClassifier(knn, inputs, labels, sources, far_threshold=far_threshold, people=people)
 
     def cross_validate(self, training):
         """One grouped pass (folds never split samples derived from one source digit) over the original
         digits (real, load_digits and feedback; their synthetic variants only train) -> (their accuracy,
         each sample's outlier score against the folds without its group, NaN for the variants)."""
         scored = training.sources != SOURCES.index("synthetic")
+        people = training.drawn_by_people()
         correct = np.zeros(len(training.labels), dtype=bool)
         scores = np.full(len(training.labels), np.nan)
         folds = GroupKFold(n_splits=self.cv_folds).split(training.inputs, groups=training.groups)
         for fit_rows, test_rows in folds:
             test_rows = test_rows[scored[test_rows]]
-            model = self.fit(training.inputs[fit_rows], training.labels[fit_rows], training.sources[fit_rows])
+            model = self.fit(training.inputs[fit_rows], training.labels[fit_rows], training.sources[fit_rows],
+                             people=people[fit_rows])
             predictions = model.predict(training.inputs[test_rows])
             correct[test_rows] = [p.digit for p in predictions] == training.labels[test_rows]
-            scores[test_rows] = [outlier_score([n.distance for n in p.neighbors]) for p in predictions]
+            scores[test_rows] = outlier_score(model.far_distances(training.inputs[test_rows]))
         return float(correct[scored].mean()), scores
 
     def build(self, training=None, progress=None):
@@ -70,7 +73,8 @@ class ClassifierFactory:
         report(0.9)
         real = training.sources == SOURCES.index("handwriting")  # real digits, each scored by a model without it
         threshold = far_threshold(held_out_scores[real] if real.any() else held_out_scores[~np.isnan(held_out_scores)])
-        model = self.fit(training.inputs, training.labels, training.sources, far_threshold=threshold)
+        model = self.fit(training.inputs, training.labels, training.sources, far_threshold=threshold,
+                         people=training.drawn_by_people())
         metadata = {
             "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
             "sklearn_version": sklearn.__version__,

@@ -9,7 +9,7 @@ from .uncertainty import judge
 
 N_CLASSES = 10
 SOURCES = ("load_digits", "synthetic", "feedback", "handwriting")
-DERIVED = ("_search", "_knn")  # rebuilt on load, never pickled
+DERIVED = ("_search", "_people_search", "_knn")  # rebuilt on load, never pickled
 
 
 @dataclass(frozen=True)
@@ -53,11 +53,14 @@ class DigitClassifier:
     """A fitted ``KNeighborsClassifier`` plus, per training sample, its 8x8 input, label and source.
 
     Keeping the samples lets every answer name the training digits that voted for it, from the
-    same neighbour search that classifies (no second search). ``far_threshold`` (set when the
-    model is built) is the outlier score above which an answer is flagged as uncertain.
+    same neighbour search that classifies. ``far_threshold`` (set when the model is built) is the outlier
+    score above which an answer is flagged as uncertain. ``people`` marks the samples drawn by people (real
+    handwriting, its variants, feedback): when set, "far" is measured against those alone, in a second
+    search. The synthetic load_digits variants fill the space between digits, so a scribble, a letter or a
+    dot finds one of them near; it stays far from anything a person wrote.
     """
 
-    def __init__(self, knn, inputs, labels, sources, far_threshold=None):
+    def __init__(self, knn, inputs, labels, sources, far_threshold=None, people=None):
         self._knn, self._knn_pickle = knn, None
         self.n_neighbors = knn.n_neighbors
         self.weights = knn.weights
@@ -65,6 +68,7 @@ class DigitClassifier:
         self.labels = np.asarray(labels, dtype=np.int64)
         self.sources = np.asarray(sources, dtype=np.uint8)
         self.far_threshold = far_threshold
+        self.people = None if people is None or not np.any(people) else np.flatnonzero(people)
         self._index_samples()
 
     @property
@@ -81,6 +85,8 @@ class DigitClassifier:
     def _index_samples(self):
         """The neighbour search over the samples (``app.recognition.search``), derived from them: never pickled."""
         self._search = build_index(self.inputs, self.n_neighbors)
+        people = getattr(self, "people", None)  # files from before it measure against every sample
+        self._people_search = None if people is None else build_index(self.inputs[people], self.n_neighbors)
 
     def __getstate__(self):
         state = {name: value for name, value in self.__dict__.items() if name not in DERIVED}
@@ -103,6 +109,12 @@ class DigitClassifier:
         """
         return self._search.kneighbors(np.asarray(features, dtype=np.float32))
 
+    def far_distances(self, features):
+        """Distances from each row of ``features`` to the k nearest samples "far" is measured against
+        (drawn by people when the model knows which; else every sample), nearest first."""
+        search = self._people_search or self._search
+        return search.kneighbors(np.asarray(features, dtype=np.float32).reshape(len(features), -1))[0]
+
     def neighbors(self, indices, distances):
         """The training samples at ``indices`` as ``Neighbor`` records, nearest first (fields taken as slices)."""
         sources = [SOURCES[s] for s in self.sources[indices].tolist()]
@@ -117,9 +129,10 @@ class DigitClassifier:
         votes = np.zeros((len(features), N_CLASSES))
         np.add.at(votes, (np.arange(len(features))[:, None], self.labels[indices]), weights)
         probabilities = votes / votes.sum(axis=1, keepdims=True)
+        far = distances if self._people_search is None else self.far_distances(features)
         return [
             Prediction(int(probabilities[i].argmax()), probabilities[i], self.neighbors(indices[i], distances[i]),
-                       judge(probabilities[i], distances[i], self.far_threshold))
+                       judge(probabilities[i], far[i], self.far_threshold))
             for i in range(len(features))
         ]
 

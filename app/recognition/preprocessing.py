@@ -31,7 +31,13 @@ SPECK_SIZE = 0.2
 _VISIBLE = [0] * 128 + [255] * 128  # alpha lookup table: a pixel is visible when more than half opaque
 _LEVELS = np.arange(256)
 
+_WHITESPACE = re.compile(r"\s+")
 _DATA_URI = re.compile(r"^data:(?P<mime>[\w/+.-]*)(?P<params>(;[\w=.+-]+)*?)(;base64)?,", re.IGNORECASE)
+
+
+def _strict_b64decode(text):
+    """Base64 -> bytes, tolerating stripped ``=`` padding; any character outside the alphabet raises."""
+    return base64.b64decode(text + "=" * (-len(text) % 4), validate=True)
 
 
 def decode_payload(text):
@@ -43,12 +49,13 @@ def decode_payload(text):
         if not match.group(0).lower().endswith(";base64,"):
             raise InvalidImageError("Only base64 data URIs are supported (data:image/png;base64,...).")
         text = text[match.end():]
-    compact = re.sub(r"\s+", "", text)
-    compact += "=" * (-len(compact) % 4)  # tolerate stripped padding
     try:
-        raw = base64.b64decode(compact, validate=True)
+        raw = _strict_b64decode(text)
     except (binascii.Error, ValueError):
-        raise InvalidImageError("The image is not valid base64. Send a PNG as a data URI.") from None
+        try:  # line-wrapped base64 (MIME, `base64` without -w0): drop the whitespace, then decode
+            raw = _strict_b64decode(_WHITESPACE.sub("", text))
+        except (binascii.Error, ValueError):
+            raise InvalidImageError("The image is not valid base64. Send a PNG as a data URI.") from None
     if not raw:
         raise InvalidImageError("The image is empty. Send a PNG as a data URI.")
     return raw

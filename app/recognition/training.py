@@ -55,6 +55,10 @@ class TrainingSet:
     sources: np.ndarray
     groups: np.ndarray  # samples derived from one original share a group: CV never splits them
 
+    def drawn_by_people(self):
+        """Which samples come from people's handwriting: the real digits, their variants and feedback."""
+        return self.groups >= HANDWRITING_GROUPS
+
     def counts(self):
         """Number of samples per source name."""
         return {name: int((self.sources == i).sum()) for i, name in enumerate(SOURCES)}
