@@ -237,3 +237,16 @@ def test_the_shipped_recipe_measures_far_against_real_handwriting_its_variants_a
     sources = model.sources[model.people]
     assert {"handwriting", "synthetic"} <= {SOURCES[s] for s in sources} and "load_digits" not in {SOURCES[s] for s in sources}
     assert (model.sources == SOURCES.index("handwriting")).sum() == (sources == SOURCES.index("handwriting")).sum()
+
+
+def test_fewer_people_samples_than_k_measure_far_against_every_sample():
+    from sklearn.neighbors import KNeighborsClassifier
+
+    inputs = np.random.default_rng(6).integers(0, 17, (30, 64)).astype(np.uint8)
+    labels = np.arange(30) % 10
+    people = np.zeros(30, bool)
+    people[:3] = True
+    model = DigitClassifier(KNeighborsClassifier(n_neighbors=5).fit(inputs, labels), inputs, labels, np.zeros(30),
+                            far_threshold=1.0, people=people)
+    assert model.people is None
+    assert np.array_equal(model.far_distances(inputs[:4]), model.kneighbors(inputs[:4].astype(np.float32))[0])

@@ -56,8 +56,9 @@ class DigitClassifier:
     same neighbour search that classifies. ``far_threshold`` (set when the model is built) is the outlier
     score above which an answer is flagged as uncertain. ``people`` marks the samples drawn by people (real
     handwriting, its variants, feedback): when set, "far" is measured against those alone, in a second
-    search. The synthetic load_digits variants fill the space between digits, so a scribble, a letter or a
-    dot finds one of them near; it stays far from anything a person wrote.
+    search (over every sample when fewer than k are marked). The synthetic load_digits variants fill the space
+    between digits, so a scribble, a letter or a dot finds one of them near; it stays far from anything a person
+    wrote.
     """
 
     def __init__(self, knn, inputs, labels, sources, far_threshold=None, people=None):
@@ -68,7 +69,8 @@ class DigitClassifier:
         self.labels = np.asarray(labels, dtype=np.int64)
         self.sources = np.asarray(sources, dtype=np.uint8)
         self.far_threshold = far_threshold
-        self.people = None if people is None or not np.any(people) else np.flatnonzero(people)
+        people = None if people is None else np.flatnonzero(people)
+        self.people = people if people is not None and len(people) >= self.n_neighbors else None  # too few: all
         self._index_samples()
 
     @property

@@ -7,7 +7,7 @@ stored with the model and recomputed whenever the model is retrained.
 """
 import numpy as np
 
-FAR_PERCENTILE = 98.0  # percent of held-out training samples that count as "near" (chosen by `benchmarks.tune far`)
+FAR_PERCENTILE = 97.0  # percent of real training digits held out by CV that count as "near" (`benchmarks.tune far`)
 SPLIT_VOTE_SHARE = 0.5  # the winning digit needs more than this share of the vote
 FAR = "far_from_training_data"
 SPLIT = "split_vote"
