@@ -250,3 +250,20 @@ def test_fewer_people_samples_than_k_measure_far_against_every_sample():
                             far_threshold=1.0, people=people)
     assert model.people is None
     assert np.array_equal(model.far_distances(inputs[:4]), model.kneighbors(inputs[:4].astype(np.float32))[0])
+
+
+def test_answers_judge_far_as_the_full_people_search_does(trained):
+    """The second search is skipped where its answer cannot change the judgement: the same reasons either way."""
+    from app.recognition.uncertainty import judge
+
+    model, _ = trained
+    rng = np.random.default_rng(8)
+    inputs = load_base_digits()[0]
+    queries = np.vstack([inputs[:150], np.clip(inputs[150:300].astype(int) + rng.integers(-6, 7, (150, 64)), 0, 16),
+                         rng.integers(0, 17, (50, 64)), model.inputs[model.people[:50]]]).astype(np.float32)
+    predictions = model.predict(queries)
+    full = model.far_distances(queries)
+    assert [p.reason for p in predictions] == [judge(p.probabilities, far, model.far_threshold)
+                                               for p, far in zip(predictions, full)]
+    assert {p.reason for p in predictions} >= {None, "far_from_training_data"}
+    assert [model.predict_one(q).reason for q in queries[::25]] == [p.reason for p in predictions[::25]]

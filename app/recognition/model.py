@@ -9,7 +9,7 @@ from .uncertainty import judge
 
 N_CLASSES = 10
 SOURCES = ("load_digits", "synthetic", "feedback", "handwriting")
-DERIVED = ("_search", "_people_search", "_knn")  # rebuilt on load, never pickled
+DERIVED = ("_search", "_people_search", "_is_people", "_knn")  # rebuilt on load, never pickled
 
 
 @dataclass(frozen=True)
@@ -89,6 +89,8 @@ class DigitClassifier:
         self._search = build_index(self.inputs, self.n_neighbors)
         people = getattr(self, "people", None)  # files from before it measure against every sample
         self._people_search = None if people is None else build_index(self.inputs[people], self.n_neighbors)
+        self._is_people = np.zeros(len(self.inputs), dtype=bool)
+        self._is_people[[] if people is None else people] = True
 
     def __getstate__(self):
         state = {name: value for name, value in self.__dict__.items() if name not in DERIVED}
@@ -117,6 +119,23 @@ class DigitClassifier:
         search = self._people_search or self._search
         return search.kneighbors(np.asarray(features, dtype=np.float32).reshape(len(features), -1))[0]
 
+    def _far(self, features, distances, indices):
+        """``far_distances`` where the answer depends on it; elsewhere the k nearest of all, judged the same.
+
+        When the k nearest samples are all drawn by people they are also the k nearest of people's; when their
+        mean is already above the threshold, people's can only be farther. Only the other queries (a digit
+        next to synthetic samples) need the second search.
+        """
+        if self._people_search is None:
+            return distances
+        needed = ~self._is_people[indices].all(axis=1)
+        if self.far_threshold is not None:
+            needed &= distances.mean(axis=1) <= self.far_threshold
+        far = distances.copy()
+        if needed.any():
+            far[needed] = self._people_search.kneighbors(features[needed])[0]
+        return far
+
     def neighbors(self, indices, distances):
         """The training samples at ``indices`` as ``Neighbor`` records, nearest first (fields taken as slices)."""
         sources = [SOURCES[s] for s in self.sources[indices].tolist()]
@@ -131,7 +150,7 @@ class DigitClassifier:
         votes = np.zeros((len(features), N_CLASSES))
         np.add.at(votes, (np.arange(len(features))[:, None], self.labels[indices]), weights)
         probabilities = votes / votes.sum(axis=1, keepdims=True)
-        far = distances if self._people_search is None else self.far_distances(features)
+        far = self._far(features, distances, indices)
         return [
             Prediction(int(probabilities[i].argmax()), probabilities[i], self.neighbors(indices[i], distances[i]),
                        judge(probabilities[i], far[i], self.far_threshold))
