@@ -1,9 +1,11 @@
-"""An honest confidence: is a drawing far from every training digit, or are its neighbours split?
+"""An honest confidence: is a drawing far from every digit people drew, or are its neighbours split?
 
-"Far" is decided from the training data itself: the distances from training samples to their
-nearest neighbours when the samples' own group (the source digit and its variants) is left out,
-as grouped cross-validation does. A high percentile of those distances is the threshold; it is
-stored with the model and recomputed whenever the model is retrained.
+"Far" is decided from the training data itself: the distances from the real handwritten training digits to
+their nearest samples drawn by people (real digits, their variants, feedback) when the digit's own group (it
+and its variants) is left out, as grouped cross-validation does. A high percentile of those distances is the
+threshold; it is stored with the model and recomputed whenever the model is retrained. The synthetic
+load_digits variants are left out of that distance (``DigitClassifier.people``): they fill the space between
+digits, where scribbles and letters would otherwise find one near.
 """
 import numpy as np
 
