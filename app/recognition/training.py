@@ -114,7 +114,7 @@ def affine_distort(image, rng, rotation=10.0, shear=0.1, aspect=0.1):
 def displacement(shape, rng, alpha, sigma, coarse=1):
     """A smooth random displacement field (2, *shape) of at most ``alpha`` pixels (Simard et al. 2003).
 
-    ``coarse`` > 1 draws and smooths the noise on a grid that many times coarser and zooms it up: the same
+    ``coarse`` > 1 draws and smooths the noise on a grid that many times coarser and resizes it up: the same
     smoothness (``sigma`` is in full-resolution pixels) at a fraction of the filtering cost.
     """
     small = tuple(-(-side // coarse) for side in shape)
