@@ -14,7 +14,7 @@ from app import commands, create_app
 from app.errors import ApiError
 from app.exceptions import ConfigurationError, EmptyImageError, ImageTooLargeError, InvalidImageError, \
     ModelIntegrityError, ModelUnavailableError
-from app.recognition.preprocessing import features_from_bytes
+from app.recognition.preprocessing import drawing_from_bytes
 from app.serve import DigitsServer, gunicorn_options
 from settings import Settings
 
@@ -93,12 +93,12 @@ def predict(files):
     failures = 0
     for name in files:
         try:
-            features = features_from_bytes(Path(name).read_bytes(), current_app.config["MAX_IMAGE_SIDE"])
+            features, shape = drawing_from_bytes(Path(name).read_bytes(), current_app.config["MAX_IMAGE_SIDE"])
         except (OSError, InvalidImageError, ImageTooLargeError, EmptyImageError) as error:
             print(f"{name}: error: {error}")
             failures += 1
             continue
-        print(describe(name, model.predict_one(features)))
+        print(describe(name, model.predict_one(features, shape)))
     return 1 if failures else 0
 
 

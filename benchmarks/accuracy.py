@@ -67,15 +67,16 @@ class Recogniser:
     def __init__(self, model):
         self.model = model
 
-    def answers(self, images, features=None):
-        features = drawing_features(images) if features is None else features
-        predictions = self.model.predict(features)
+    def answers(self, images, drawings=None):
+        features, shapes = drawings or read_drawings(images)
+        predictions = self.model.predict(features, shapes)
         return np.array([p.digit for p in predictions]), np.array([p.uncertain for p in predictions])
 
 
-def drawing_features(images):
-    """The app's features of each drawing, read from the PNG the page would send."""
-    return np.asarray([pp.features_from_bytes(png_bytes(image)).ravel() for image in images], dtype=np.float32)
+def read_drawings(images):
+    """(the app's features, ``Shape`` of each drawing), read from the PNG the page would send."""
+    read = [pp.drawing_from_bytes(png_bytes(image)) for image in images]
+    return np.asarray([features.ravel() for features, _ in read], dtype=np.float32), [shape for _, shape in read]
 
 
 def previous_model():
@@ -106,8 +107,8 @@ def print_set(title, truth, results):
 
 def evaluate(title, images, truth, recognisers):
     """Print one set for every recogniser -> the first recogniser's answers."""
-    features = drawing_features(images)
-    results = {name: (r.answers(images) if isinstance(r, SeedPipeline) else r.answers(images, features))
+    drawings = read_drawings(images)
+    results = {name: (r.answers(images) if isinstance(r, SeedPipeline) else r.answers(images, drawings))
                for name, r in recognisers.items()}
     print_set(title, np.asarray(truth), results)
     return next(iter(results.values()))[0]
@@ -127,7 +128,7 @@ def latency(model, images):
     times = []
     for raw in [png_bytes(image) for image in images]:
         started = time.perf_counter()
-        model.predict_one(pp.features_from_bytes(raw))
+        model.predict_one(*pp.drawing_from_bytes(raw))
         times.append((time.perf_counter() - started) * 1000)
     cuts = statistics.quantiles(times, n=100)
     return cuts[49], cuts[98]
@@ -196,10 +197,10 @@ def main(argv=None):
              hand_truth, recognisers)
 
     others, kinds = render_nondigits(per_kind=NONDIGITS_PER_KIND, seed=SEED)
-    features = drawing_features(others)
+    drawings = read_drawings(others)
     print(f"\nNon-digits flagged not sure ({len(others)}: {', '.join(dict.fromkeys(kinds))}):")
     for name in ("new", "previous"):
-        flagged = recognisers[name].answers(others, features)[1]
+        flagged = recognisers[name].answers(others, drawings)[1]
         by_kind = {kind: np.mean([f for f, k in zip(flagged, kinds) if k == kind]) for kind in dict.fromkeys(kinds)}
         print(f"  {name:9s} {flagged.mean():6.1%}   " + "  ".join(f"{k} {v:.0%}" for k, v in by_kind.items()))
 

@@ -22,7 +22,7 @@ from app.recognition import preprocessing as pp
 from app.recognition import training
 from app.recognition.classifier import ClassifierFactory
 from app.recognition.model import SOURCES
-from app.recognition.uncertainty import far_threshold, judge
+from app.recognition.uncertainty import SHAPE_PERCENTILE, far_threshold, judge
 from app.recognition.canvas import render_set
 from benchmarks.handdrawn import render_handdrawn
 from benchmarks.nondigits import KINDS, render_nondigits
@@ -250,31 +250,38 @@ def far_main(per_kind=40):
     """The "far from the training data" percentile (``python -m benchmarks.tune far``): share of the real
     validation drawings (the reference set) and of non-digits (another seed than bench-accuracy's and
     bench-uncertainty's) flagged at each percentile, for the shipped recipe measured as it is built: the
-    real training digits' cross-validated distances to the samples drawn by people set the threshold."""
-    from app.recognition.reference import reference_set
+    real training digits' cross-validated distances to the samples drawn by people set the threshold. Each
+    percentile is shown without and with the shapes no digit has (``uncertainty.unlike_a_digit``)."""
+    from app.recognition.reference import STYLES, real_drawings
 
-    real_features, _ = reference_set()["handwriting"]
+    real = [pp.drawing_from_image(image) for style in STYLES for image in real_drawings(style)[0]]
     others, kinds = render_nondigits(per_kind=per_kind, seed=99)
-    kinds = np.asarray(kinds)
+    others, kinds = [pp.drawing_from_image(image) for image in others], np.asarray(kinds)
     factory = ClassifierFactory()
     built = factory.training_set()
     _, scores = factory.cross_validate(built)
     scores = scores[built.sources == SOURCES.index("handwriting")]  # as ClassifierFactory.build chooses
     model = factory.fit(built.inputs, built.labels, built.sources, people=built.drawn_by_people())
-    digit_answers, other_answers = model.predict(real_features), model.predict(features_of(others))
-    digit_far, other_far = model.far_distances(real_features), model.far_distances(features_of(others))
+    shape_threshold = far_threshold(scores, SHAPE_PERCENTILE)
+
+    def outcome(drawings):
+        features = np.asarray([f.ravel() for f, _ in drawings])
+        return model.predict(features), model.far_distances(features), [shape for _, shape in drawings]
+
+    digits, nondigits = outcome(real), outcome(others)
     for percentile in FAR_PERCENTILES:
         threshold = far_threshold(scores, percentile)
 
-        def flagged(answers, far):
-            return np.array([judge(a.probabilities, distances, threshold) is not None
-                             for a, distances in zip(answers, far)])
+        def flagged(answers, far, shapes, with_shapes):
+            return np.array([judge(a.probabilities, distances, threshold, shape if with_shapes else None,
+                                   shape_threshold) is not None for a, distances, shape in zip(answers, far, shapes)])
 
-        others_flagged = flagged(other_answers, other_far)
-        per_kind_share = " ".join(f"{kind} {others_flagged[kinds == kind].mean():.0%}" for kind in KINDS)
-        print(f"percentile {percentile}: threshold {threshold:.2f}, real digits flagged "
-              f"{flagged(digit_answers, digit_far).mean():.1%}, non-digits {others_flagged.mean():.1%} "
-              f"({per_kind_share}; all but circles {others_flagged[kinds != 'circle'].mean():.1%})", flush=True)
+        for with_shapes in (False, True):
+            others_flagged = flagged(*nondigits, with_shapes)
+            per_kind_share = " ".join(f"{kind} {others_flagged[kinds == kind].mean():.0%}" for kind in KINDS)
+            print(f"percentile {percentile}{' + shapes' if with_shapes else ''}: threshold {threshold:.2f}, real "
+                  f"digits flagged {flagged(*digits, with_shapes).mean():.1%}, non-digits {others_flagged.mean():.1%} "
+                  f"({per_kind_share}; all but circles {others_flagged[kinds != 'circle'].mean():.1%})", flush=True)
 
 
 def handwriting_main(ks=(3, 5, 7)):

@@ -30,9 +30,9 @@ def model_calls(app, monkeypatch):
     calls = []
     original = model.predict
 
-    def spy(features):
+    def spy(features, shapes=None):
         calls.append(len(features))
-        return original(features)
+        return original(features, shapes)
 
     monkeypatch.setattr(model, "predict", spy)
     return calls
@@ -99,7 +99,7 @@ class TestBatchErrors:
         settings.CLASSIFIER_STORAGE.parent.mkdir(parents=True)
         shutil.copy(model_file, settings.CLASSIFIER_STORAGE)
         client = create_app(settings).test_client()
-        monkeypatch.setattr(sys.modules["app.api.batch"], "features_from_payload", pytest.fail)  # nothing decoded
+        monkeypatch.setattr(sys.modules["app.api.batch"], "drawing_from_payload", pytest.fail)  # nothing decoded
         response = batch(client, [SEVEN_URI] * 4)
         assert response.status_code == 413 and error_of(response) == "batch_too_large"
         assert "limit is 3" in response.get_json()["error"]["message"]

@@ -4,6 +4,7 @@ Serving the stored model (kept in memory, reloads, damaged files) is tested in t
 """
 import os
 import pickle
+from types import SimpleNamespace
 
 import numpy as np
 import pytest
@@ -11,8 +12,10 @@ import pytest
 from app.storage import model_file as clf
 from app.storage.model_file import read_signed, write_signed
 from app.exceptions import ModelIntegrityError
+from app.recognition import preprocessing as pp
 from app.recognition.model import DERIVED, SOURCES, DigitClassifier
 from app.recognition.training import load_base_digits
+from tests.drawing import SEVEN, draw_strokes
 
 KEY = b"test-signing-key"
 
@@ -220,6 +223,20 @@ def test_far_is_measured_against_the_samples_drawn_by_people():
     assert both.far_distances(query)[0] == pytest.approx(np.sort(np.linalg.norm(handwriting - 12, axis=1))[:5])
     assert both.predict(handwriting[:1])[0].reason is None
     assert pickle.loads(pickle.dumps(both)).predict(query)[0].reason == "far_from_training_data"
+
+
+def test_models_stored_before_the_shape_threshold_flag_dots_only(trained):
+    model, _ = trained
+    state = model.__getstate__()
+    del state["shape_threshold"]
+    old = DigitClassifier.__new__(DigitClassifier)
+    old.__setstate__(state)
+    assert old.shape_threshold is None
+    assert old.predict_one(*pp.drawing_from_image(draw_strokes([[(140, 140)]], width=14))).uncertain  # a dot
+    seven, crossing = pp.features_from_image(draw_strokes(SEVEN)), SimpleNamespace(extent=8.0, crossing=True)
+    assert old.predict_one(seven).reason is None and old.predict_one(seven, crossing).reason is None
+    old.shape_threshold = 0.0
+    assert old.predict_one(seven, crossing).reason == "not_a_digit_shape"
 
 
 def test_models_stored_before_the_people_search_measure_far_against_every_sample(trained):

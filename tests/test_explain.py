@@ -1,8 +1,10 @@
 """Explained answers: the neighbours that voted, and an honest "not sure"."""
+from types import SimpleNamespace
+
 import numpy as np
 import pytest
 
-from app.recognition.uncertainty import FAR, SPLIT, far_threshold, judge
+from app.recognition.uncertainty import DOT_EXTENT, FAR, SHAPE, SPLIT, far_threshold, judge
 from app.recognition.canvas import render_strokes
 from benchmarks.nondigits import glyph, scribble
 from tests.drawing import ONE, SEVEN, ZERO, data_uri, draw_strokes
@@ -55,6 +57,15 @@ def test_letter_is_flagged(client, letter):
     assert body["uncertain"] is True and body["reason"] == FAR
 
 
+@pytest.mark.parametrize("strokes", [[[(140, 140)]], [[(140, 40), (140, 240)], [(40, 140), (240, 140)]]])
+def test_a_dot_and_a_cross_are_flagged_in_both_routes(client, strokes):
+    image = draw_strokes(strokes, width=14)
+    body = predict(client, image)
+    assert body["uncertain"] is True and body["reason"] in {FAR, SHAPE}
+    slot = client.post("/api/predict/batch", json={"images": [data_uri(image)]}).get_json()["predictions"][0]
+    assert slot["reason"] == body["reason"]
+
+
 def test_batch_replies_are_explained_too(client, app):
     images = [data_uri(draw_strokes(SEVEN)), data_uri(render_strokes(glyph("K"), np.random.default_rng(5)))]
     slots = client.post("/api/predict/batch", json={"images": images}).get_json()["predictions"]
@@ -66,6 +77,8 @@ def test_batch_replies_are_explained_too(client, app):
 def test_threshold_is_stored_with_the_model(client, trained):
     model, metadata = trained
     assert metadata["far_threshold"] == pytest.approx(model.far_threshold, abs=1e-3)
+    assert metadata["shape_threshold"] == pytest.approx(model.shape_threshold, abs=1e-3)
+    assert 0 < model.shape_threshold < model.far_threshold
     assert client.get("/api/health").get_json()["model"]["far_threshold"] == metadata["far_threshold"]
 
 
@@ -79,6 +92,21 @@ class TestJudge:
 
     def test_confident(self):
         assert judge(np.array([0.9, 0.1] + [0.0] * 8), np.array([5.0, 6.0, 7.0]), threshold=30.0) is None
+
+    def test_a_dot_is_unlike_a_digit_however_near(self):
+        dot = SimpleNamespace(extent=DOT_EXTENT / 2, crossing=False)
+        assert judge(np.array([1.0] + [0.0] * 9), np.array([5.0, 6.0, 7.0]), 30.0, dot) == SHAPE
+
+    @pytest.mark.parametrize("distance,reason", [(25.0, SHAPE), (15.0, None), (35.0, FAR)])
+    def test_a_crossing_is_unlike_a_digit_above_the_shape_threshold(self, distance, reason):
+        crossing = SimpleNamespace(extent=8.0, crossing=True)
+        assert judge(np.array([1.0] + [0.0] * 9), np.full(5, distance), 30.0, crossing, shape_threshold=20.0) == reason
+        without_threshold = judge(np.array([1.0] + [0.0] * 9), np.full(5, distance), 30.0, crossing)
+        assert without_threshold == (FAR if reason == FAR else None)
+
+    def test_an_ordinary_shape_changes_nothing(self):
+        digit = SimpleNamespace(extent=8.0, crossing=False)
+        assert judge(np.array([1.0] + [0.0] * 9), np.full(5, 25.0), 30.0, digit, shape_threshold=20.0) is None
 
     def test_model_without_threshold_only_judges_the_vote(self):
         assert judge(np.array([1.0] + [0.0] * 9), np.array([500.0, 600.0, 700.0]), threshold=None) is None

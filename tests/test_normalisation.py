@@ -151,3 +151,33 @@ def test_stroke_weight_and_size_barely_change_the_features():
     small = draw_strokes([[(x / 4 + 20, y / 4 + 30) for x, y in s] for s in SEVEN], size=280, width=4)
     assert np.abs(thin - thick).sum() < 0.35 * thin.sum()
     assert np.abs(thin - pp.features_from_image(small)).sum() < 0.35 * thin.sum()
+
+
+CROSS = [[(140, 40), (140, 240)], [(40, 140), (240, 140)]]
+FOUR = [[(170, 240), (170, 40), (60, 170), (220, 170)]]
+
+
+@pytest.mark.parametrize("strokes", [SEVEN, CROSS, [[(100, 100)]]])
+def test_a_drawing_read_with_its_shape_has_the_same_features(strokes):
+    image = draw_strokes(strokes, width=12)
+    features, _ = pp.drawing_from_image(image)
+    assert (features == pp.features_from_image(image)).all()
+
+
+@pytest.mark.parametrize("width", [6, 16, 40])
+def test_a_dot_is_under_the_dot_extent_and_a_digit_above_it(width):
+    from app.recognition.uncertainty import DOT_EXTENT
+
+    assert pp.drawing_from_image(draw_strokes([[(100, 100)]], size=200, width=width))[1].extent < DOT_EXTENT
+    assert pp.drawing_from_image(draw_strokes(SEVEN, width=width))[1].extent > DOT_EXTENT
+
+
+@pytest.mark.parametrize("strokes,crossing", [
+    (CROSS, True),
+    ([[(40, 40), (240, 240)], [(240, 40), (40, 240)]], True),  # an x
+    (SEVEN, False), (FOUR, False),  # a 4 drawn in one stroke: three ends, a loop
+    ([[(150, 40), (146, 140), (142, 240)]], False),
+    ([[(140, 40), (95, 60), (75, 140), (95, 220), (140, 240), (185, 220), (205, 140), (185, 60), (140, 40)]], False),
+])
+def test_crossing_is_two_strokes_through_one_junction(strokes, crossing):
+    assert pp.drawing_from_image(draw_strokes(strokes, width=14))[1].crossing is crossing

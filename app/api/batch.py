@@ -4,7 +4,7 @@ from flask import current_app
 
 from ..errors import ApiError, domain_error_status, error_body
 from ..exceptions import EmptyImageError, ImageTooLargeError, InvalidImageError
-from ..recognition.preprocessing import features_from_payload
+from ..recognition.preprocessing import drawing_from_payload
 from . import api
 from .requests import json_body
 from .serialize import prediction_json
@@ -25,10 +25,10 @@ def images_field(body, max_size):
     return images
 
 
-def features_or_error(image, max_side):
-    """8x8 features of one image, or the error object its slot of the reply gets."""
+def drawing_or_error(image, max_side):
+    """(8x8 features, ``Shape``) of one image, or the error object its slot of the reply gets."""
     try:
-        return features_from_payload(image, max_side)
+        return drawing_from_payload(image, max_side)
     except IMAGE_ERRORS as error:
         _, code = domain_error_status(error)
         return error_body(code, str(error))
@@ -40,8 +40,8 @@ def predict_batch():
     images = images_field(json_body(), current_app.config["MAX_BATCH_SIZE"])
     active = current_app.extensions["classifier_repo"].current()  # 503 before any image is decoded
     max_side = current_app.config["MAX_IMAGE_SIDE"]
-    slots = [features_or_error(image, max_side) for image in images]
-    good = [slot for slot in slots if isinstance(slot, np.ndarray)]
-    predictions = iter(active.model.predict(np.stack(good)) if good else ())
-    return {"predictions": [dict(prediction_json(next(predictions), slot), model_version=active.version)
-                            if isinstance(slot, np.ndarray) else slot for slot in slots]}
+    slots = [drawing_or_error(image, max_side) for image in images]
+    good = [slot for slot in slots if isinstance(slot, tuple)]
+    predictions = iter(active.model.predict(np.stack([f for f, _ in good]), [s for _, s in good]) if good else ())
+    return {"predictions": [dict(prediction_json(next(predictions), slot[0]), model_version=active.version)
+                            if isinstance(slot, tuple) else slot for slot in slots]}

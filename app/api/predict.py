@@ -1,7 +1,7 @@
 """POST /api/predict: an image in, the digit out."""
 from flask import current_app, request
 
-from ..recognition.preprocessing import decode_payload, features_from_bytes
+from ..recognition.preprocessing import decode_payload, drawing_from_bytes
 from ..errors import ApiError
 from . import api
 from .requests import image_field, json_body
@@ -26,9 +26,9 @@ def wants_text():
 
 def classify_and_store(image):
     """Image bytes -> (prediction_id, prediction, features, model version), queued to be stored."""
-    features = features_from_bytes(image, current_app.config["MAX_IMAGE_SIDE"])
+    features, shape = drawing_from_bytes(image, current_app.config["MAX_IMAGE_SIDE"])
     active = current_app.extensions["classifier_repo"].current()
-    prediction = active.model.predict_one(features)
+    prediction = active.model.predict_one(features, shape)
     prediction_id = current_app.extensions["prediction_writer"].submit(image, features, prediction, active.version)
     return prediction_id, prediction, features, active.version
 

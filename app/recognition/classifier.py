@@ -10,7 +10,7 @@ from sklearn.neighbors import KNeighborsClassifier
 from .model import SOURCES, DigitClassifier
 from .preprocessing import FEATURES_VERSION
 from .reference import reference_accuracy
-from .uncertainty import far_threshold, outlier_score
+from .uncertainty import SHAPE_PERCENTILE, far_threshold, outlier_score
 from . import training as training_data
 from .training import HANDWRITING_VARIANTS, VARIANTS, heldout_indices
 
@@ -39,11 +39,12 @@ class ClassifierFactory:
         """An unfitted ``KNeighborsClassifier`` with this factory's parameters."""
         return KNeighborsClassifier(**self.params)
 
-    def fit(self, inputs, labels, sources, far_threshold=None, people=None):
+    def fit(self, inputs, labels, sources, far_threshold=None, people=None, shape_threshold=None):
         """A ``DigitClassifier`` fitted on these samples (as float32: 0..16 counts are exact, searches 3x faster);
         ``people`` marks the samples drawn by people, which "far" is measured against."""
         knn = self.new_estimator().fit(np.asarray(inputs, dtype=np.float32), labels)
-        return DigitClassifier(knn, inputs, labels, sources, far_threshold=far_threshold, people=people)
+        return DigitClassifier(knn, inputs, labels, sources, far_threshold=far_threshold, people=people,
+                               shape_threshold=shape_threshold)
 
     def cross_validate(self, training):
         """One grouped pass (folds never split samples derived from one source digit) over the original
@@ -72,9 +73,10 @@ class ClassifierFactory:
         cv_accuracy, held_out_scores = self.cross_validate(training)
         report(0.9)
         real = training.sources == SOURCES.index("handwriting")  # real digits, each scored by a model without it
-        threshold = far_threshold(held_out_scores[real] if real.any() else held_out_scores[~np.isnan(held_out_scores)])
+        held_out = held_out_scores[real] if real.any() else held_out_scores[~np.isnan(held_out_scores)]
+        threshold, shape_threshold = far_threshold(held_out), far_threshold(held_out, SHAPE_PERCENTILE)
         model = self.fit(training.inputs, training.labels, training.sources, far_threshold=threshold,
-                         people=training.drawn_by_people())
+                         people=training.drawn_by_people(), shape_threshold=shape_threshold)
         metadata = {
             "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
             "sklearn_version": sklearn.__version__,
@@ -87,6 +89,7 @@ class ClassifierFactory:
             "features_version": FEATURES_VERSION,
             "cv_accuracy": round(cv_accuracy, 4),
             "far_threshold": round(threshold, 3),
+            "shape_threshold": round(shape_threshold, 3),
             "training_seconds": round(time.perf_counter() - started, 1),
             "reference": reference_accuracy(model),
         }

@@ -54,14 +54,15 @@ class DigitClassifier:
 
     Keeping the samples lets every answer name the training digits that voted for it, from the
     same neighbour search that classifies. ``far_threshold`` (set when the model is built) is the outlier
-    score above which an answer is flagged as uncertain. ``people`` marks the samples drawn by people (real
+    score above which an answer is flagged as uncertain; ``shape_threshold`` the lower one above which a drawing
+    of two crossing strokes is (``uncertainty.unlike_a_digit``). ``people`` marks the samples drawn by people (real
     handwriting, its variants, feedback): when set, "far" is measured against those alone, in a second
     search (over every sample when fewer than k are marked). The synthetic load_digits variants fill the space
     between digits, so a scribble, a letter or a dot finds one of them near; it stays far from anything a person
     wrote.
     """
 
-    def __init__(self, knn, inputs, labels, sources, far_threshold=None, people=None):
+    def __init__(self, knn, inputs, labels, sources, far_threshold=None, people=None, shape_threshold=None):
         self._knn, self._knn_pickle = knn, None
         self.n_neighbors = knn.n_neighbors
         self.weights = knn.weights
@@ -69,6 +70,7 @@ class DigitClassifier:
         self.labels = np.asarray(labels, dtype=np.int64)
         self.sources = np.asarray(sources, dtype=np.uint8)
         self.far_threshold = far_threshold
+        self.shape_threshold = shape_threshold
         people = None if people is None else np.flatnonzero(people)
         self.people = people if people is not None and len(people) >= self.n_neighbors else None  # too few: all
         self._index_samples()
@@ -101,6 +103,7 @@ class DigitClassifier:
         knn = state.pop("knn", None)  # files from before the estimator was pickled on its own
         if knn is not None:
             state.update(_knn_pickle=None, n_neighbors=knn.n_neighbors, weights=knn.weights)
+        state.setdefault("shape_threshold", None)  # files from before it flag dots only
         self.__dict__.update(state, _knn=knn)
         self._index_samples()
 
@@ -142,8 +145,9 @@ class DigitClassifier:
         return tuple(map(Neighbor, self.labels[indices].tolist(), np.asarray(distances, dtype=float).tolist(), sources,
                          self.inputs[indices].reshape(-1, 8, 8)))
 
-    def predict(self, features):
-        """Features of shape (n, 8, 8) or (n, 64) -> list of ``Prediction``, from one neighbour search."""
+    def predict(self, features, shapes=None):
+        """Features of shape (n, 8, 8) or (n, 64) -> list of ``Prediction``, from one neighbour search; ``shapes``:
+        each drawing's ``preprocessing.Shape``, when known."""
         features = np.asarray(features, dtype=np.float32).reshape(len(features), -1)
         distances, indices = self.kneighbors(features)
         weights = vote_weights(distances, self.weights)
@@ -151,12 +155,13 @@ class DigitClassifier:
         np.add.at(votes, (np.arange(len(features))[:, None], self.labels[indices]), weights)
         probabilities = votes / votes.sum(axis=1, keepdims=True)
         far = self._far(features, distances, indices)
+        shapes = [None] * len(features) if shapes is None else shapes
         return [
             Prediction(int(probabilities[i].argmax()), probabilities[i], self.neighbors(indices[i], distances[i]),
-                       judge(probabilities[i], far[i], self.far_threshold))
+                       judge(probabilities[i], far[i], self.far_threshold, shapes[i], self.shape_threshold))
             for i in range(len(features))
         ]
 
-    def predict_one(self, features):
-        """One 8x8 feature grid -> ``Prediction``."""
-        return self.predict(np.asarray(features)[None])[0]
+    def predict_one(self, features, shape=None):
+        """One 8x8 feature grid (and the drawing's ``Shape``, when known) -> ``Prediction``."""
+        return self.predict(np.asarray(features)[None], None if shape is None else [shape])[0]

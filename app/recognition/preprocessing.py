@@ -1,7 +1,8 @@
 """Image -> 8x8 features in the 0..16 range of scikit-learn's ``load_digits``.
 
 The single place that turns an image into features: the API, the CLI and the benchmarks all call
-``features_from_payload`` / ``features_from_image``. Each step is a small named function.
+``features_from_payload`` / ``features_from_image``, or ``drawing_from_*`` for the features and the drawing's
+``Shape`` ("not sure" reads both). Each step is a small named function.
 """
 import base64
 import binascii
@@ -9,6 +10,7 @@ import io
 import re
 import struct
 import warnings
+from functools import cached_property
 
 import numpy as np
 from PIL import Image, ImageOps
@@ -311,6 +313,11 @@ def disk(radius):
     return np.sqrt(rows * rows + cols * cols) <= radius
 
 
+def stroke_margin(width):
+    """Background pixels ``normalise_stroke`` frames a mask with, so thickening towards ``width`` stays inside."""
+    return int(np.ceil(width / 2)) + 1
+
+
 def normalise_stroke(mask, width=STROKE_WIDTH * WORK_HEIGHT / BOX):
     """Thicken or thin the strokes towards ``width`` pixels, never closing or breaking a stroke.
 
@@ -319,14 +326,49 @@ def normalise_stroke(mask, width=STROKE_WIDTH * WORK_HEIGHT / BOX):
     distance is dilation (erosion) by a Euclidean disk: the same pixels as thresholding a Euclidean
     distance transform, in half the time.
     """
-    mask = pad_mask(mask, int(np.ceil(width / 2)) + 1)
-    current, skeleton = stroke_width(mask)
+    mask = pad_mask(mask, stroke_margin(width))
+    return restroke(mask, *stroke_width(mask), width)
+
+
+def restroke(mask, current, skeleton, width=STROKE_WIDTH * WORK_HEIGHT / BOX):
+    """``normalise_stroke`` of a framed mask whose ``stroke_width`` is (``current``, ``skeleton``)."""
     change = max((width - current) / 2, -max(mask.shape))  # a blob peels to its centre-line well before that
     if change > 0:
         mask = ndimage.binary_dilation(mask, disk(change))
     elif change < 0:
         mask = ndimage.binary_erosion(mask, disk(-change)) | skeleton
     return crop_to_ink(mask, 0.5)
+
+
+def holes(mask, min_area=8):
+    """Number of background regions of at least ``min_area`` pixels the mask encloses."""
+    labels = ndimage.label(~np.pad(mask, 1))[0]
+    areas = np.bincount(labels.ravel())[2:]  # label 1 is the outside: the padding touches it
+    return int((areas >= min_area).sum())
+
+
+_AROUND = [(dr, dc) for dr in (-1, 0, 1) for dc in (-1, 0, 1) if dr or dc]
+
+
+class Shape:
+    """The drawing as the normalisation first sees it (fitted, deskewed), before its strokes are redrawn: what
+    "not sure" reads besides the features (``uncertainty.unlike_a_digit``). ``crossing`` is measured on first use.
+    """
+
+    def __init__(self, extent, mask, skeleton):
+        self.extent = extent  # its longer side in stroke widths: about 1 for a dot, 3 or more for a digit
+        self._mask, self._skeleton = mask, skeleton  # framed by background, and its centre-line
+
+    @cached_property
+    def crossing(self):
+        """True when the centre-line is two crossing strokes: four ends, one junction and no loop."""
+        rows, cols = np.nonzero(self._skeleton)
+        neighbours = sum(self._skeleton[rows + dr, cols + dc].astype(np.uint8) for dr, dc in _AROUND)
+        if np.count_nonzero(neighbours == 1) != 4:
+            return False
+        junctions = np.zeros_like(self._skeleton)
+        junctions[rows[neighbours >= 3], cols[neighbours >= 3]] = True
+        return ndimage.label(junctions, np.ones((3, 3)))[1] == 1 and holes(self._mask) == 0
 
 
 def fit_box(mask, size=BOX, max_aspect=MAX_ASPECT):
@@ -357,13 +399,41 @@ def block_counts(box, block=BLOCK):
 
 def normalised_features(ink):
     """Cropped ink map (0..1) -> 8x8 optdigits-style features: fit, binarize, deskew, stroke, box, count."""
+    return normalised_drawing(ink)[0]
+
+
+def normalised_drawing(ink, width=STROKE_WIDTH * WORK_HEIGHT / BOX):
+    """Cropped ink map (0..1) -> (``normalised_features``, the drawing's ``Shape``), from one centre-line."""
     mask = deskew(binarize(fit_height(ink)))
-    return block_counts(centre_in_box(fit_box(normalise_stroke(mask))))
+    framed = pad_mask(mask, stroke_margin(width))
+    current, skeleton = stroke_width(framed)
+    features = block_counts(centre_in_box(fit_box(restroke(framed, current, skeleton, width))))
+    return features, Shape(max(mask.shape) / current, framed, skeleton)
+
+
+def drawing_ink(rgba):
+    """RGBA image -> its ink map (0..1), cut to the ink, stray specks erased."""
+    return crop_to_ink(remove_specks(ink_map(flatten(crop_to_visible(rgba)))))
 
 
 def features_from_image(rgba):
     """RGBA image -> 8x8 uint8 features 0..16: the whole pipeline after decoding."""
-    return normalised_features(crop_to_ink(remove_specks(ink_map(flatten(crop_to_visible(rgba))))))
+    return normalised_features(drawing_ink(rgba))
+
+
+def drawing_from_image(rgba):
+    """RGBA image -> (8x8 features, ``Shape``), as a request is read."""
+    return normalised_drawing(drawing_ink(rgba))
+
+
+def drawing_from_bytes(raw, max_side=4096):
+    """Image file bytes -> (8x8 features, ``Shape``)."""
+    return drawing_from_image(open_image(raw, max_side))
+
+
+def drawing_from_payload(text, max_side=4096):
+    """Data URI or raw base64 -> (8x8 features, ``Shape``)."""
+    return drawing_from_bytes(decode_payload(text), max_side)
 
 
 def features_from_bytes(raw, max_side=4096):

@@ -23,6 +23,7 @@ from sklearn.model_selection import train_test_split
 from . import preprocessing as pp
 from .handwriting import load_real_digits, split_indices
 from .model import SOURCES
+from .preprocessing import holes
 
 HELDOUT_SHARE = 0.2
 HELDOUT_SEED = 4  # fixed: the held-out digits must never change between training and benchmark
@@ -162,13 +163,6 @@ def smooth_upsample(features, upsample=PEN_UPSAMPLE, margin=MARGIN * PEN_UPSAMPL
     size = (pp.GRID + 2) * upsample
     image = np.asarray(Image.fromarray(grid).resize((size, size), Image.Resampling.BICUBIC))
     return np.pad(np.clip(image[upsample:-upsample, upsample:-upsample], 0, 1), margin)
-
-
-def holes(mask, min_area=8):
-    """Number of background regions of at least ``min_area`` pixels the mask encloses."""
-    labels = ndimage.label(~np.pad(mask, 1))[0]
-    areas = np.bincount(labels.ravel())[2:]  # label 1 is the outside: the padding touches it
-    return int((areas >= min_area).sum())
 
 
 def centre_level(image, thresholds=CENTRE_THRESHOLDS, min_hole_area=8, loops=None):
