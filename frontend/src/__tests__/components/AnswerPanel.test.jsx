@@ -57,6 +57,15 @@ describe('AnswerPanel', () => {
     expect(screen.queryByText('93% sure')).not.toBeInTheDocument();
   });
 
+  it.each([
+    ['far_from_training_data', "It doesn't look like the digits the model learned from."],
+    ['split_vote', 'It looks like more than one digit.'],
+    ['not_a_digit_shape', 'A dot or a cross is not a digit.'],
+  ])('says why it is not sure (%s)', (reason, why) => {
+    render(<AnswerPanel answer={result({ uncertain: true, reason })} />);
+    expect(screen.getByTestId('uncertain')).toHaveTextContent(why);
+  });
+
   it('shows the feedback row when the reply has a prediction id', () => {
     render(<AnswerPanel answer={result({ prediction_id: 12 })} />);
     const feedback = screen.getByTestId('feedback');
