@@ -225,12 +225,18 @@ def test_far_is_measured_against_the_samples_drawn_by_people():
     assert pickle.loads(pickle.dumps(both)).predict(query)[0].reason == "far_from_training_data"
 
 
-def test_models_stored_before_the_shape_threshold_flag_dots_only(trained):
-    model, _ = trained
+def stored_without(model, attribute):
+    """``model`` as a file from before it had ``attribute`` loads."""
     state = model.__getstate__()
-    del state["shape_threshold"]
+    del state[attribute]
     old = DigitClassifier.__new__(DigitClassifier)
     old.__setstate__(state)
+    return old
+
+
+def test_models_stored_before_the_shape_threshold_flag_dots_only(trained):
+    model, _ = trained
+    old = stored_without(model, "shape_threshold")
     assert old.shape_threshold is None
     assert old.predict_one(*pp.drawing_from_image(draw_strokes([[(140, 140)]], width=14))).uncertain  # a dot
     seven, crossing = pp.features_from_image(draw_strokes(SEVEN)), SimpleNamespace(extent=8.0, crossing=True)
@@ -241,10 +247,7 @@ def test_models_stored_before_the_shape_threshold_flag_dots_only(trained):
 
 def test_models_stored_before_the_people_search_measure_far_against_every_sample(trained):
     model, _ = trained
-    state = model.__getstate__()
-    del state["people"]
-    old = DigitClassifier.__new__(DigitClassifier)
-    old.__setstate__(state)
+    old = stored_without(model, "people")
     sample = load_base_digits()[0][:5]
     assert np.array_equal(old.far_distances(sample), model.kneighbors(sample.astype(np.float32))[0])
 
