@@ -97,12 +97,16 @@ class TestJudge:
         dot = SimpleNamespace(extent=DOT_EXTENT / 2, crossing=False)
         assert judge(np.array([1.0] + [0.0] * 9), np.array([5.0, 6.0, 7.0]), 30.0, dot) == SHAPE
 
-    @pytest.mark.parametrize("distance,reason", [(25.0, SHAPE), (15.0, None), (35.0, FAR)])
-    def test_a_crossing_is_unlike_a_digit_above_the_shape_threshold(self, distance, reason):
+    @pytest.mark.parametrize("distance,reason,without", [(25.0, SHAPE, None), (15.0, None, None), (35.0, SHAPE, FAR)])
+    def test_a_crossing_is_unlike_a_digit_above_the_shape_threshold(self, distance, reason, without):
         crossing = SimpleNamespace(extent=8.0, crossing=True)
         assert judge(np.array([1.0] + [0.0] * 9), np.full(5, distance), 30.0, crossing, shape_threshold=20.0) == reason
-        without_threshold = judge(np.array([1.0] + [0.0] * 9), np.full(5, distance), 30.0, crossing)
-        assert without_threshold == (FAR if reason == FAR else None)
+        assert judge(np.array([1.0] + [0.0] * 9), np.full(5, distance), 30.0, crossing) == without
+
+    def test_a_far_dot_is_told_as_a_dot(self):
+        dot = SimpleNamespace(extent=DOT_EXTENT / 2, crossing=False)
+        assert judge(np.array([1.0] + [0.0] * 9), np.full(5, 50.0), 30.0, dot) == SHAPE
+        assert judge(np.array([1.0] + [0.0] * 9), np.full(5, 50.0), 30.0) == FAR
 
     def test_an_ordinary_shape_changes_nothing(self):
         digit = SimpleNamespace(extent=8.0, crossing=False)

@@ -45,10 +45,10 @@ def judge(probabilities, distances, threshold, shape=None, shape_threshold=None)
     """The reason an answer is uncertain, or None when it is not; ``shape`` (a ``preprocessing.Shape``) when the
     drawing's is known."""
     score = outlier_score(distances)
+    if shape is not None and unlike_a_digit(shape, score, shape_threshold):
+        return SHAPE  # before FAR: the more telling reason for a drawing that is both
     if threshold is not None and score > threshold:
         return FAR
-    if shape is not None and unlike_a_digit(shape, score, shape_threshold):
-        return SHAPE
     if np.max(probabilities) <= SPLIT_VOTE_SHARE:
         return SPLIT
     return None

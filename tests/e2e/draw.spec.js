@@ -49,6 +49,11 @@ test('a scribble is answered "not sure", still with its best guess, bars and clo
   await expect(page.getByTestId('neighbors').getByRole('img')).toHaveCount(5); // k=5
 });
 
+test('a tap is answered "not sure": a dot is not a digit', async ({ page }) => {
+  await drawWithMouse(page, [[[0.5, 0.5]]]);
+  await expect(page.getByTestId('uncertain')).toContainText('A dot or a cross is not a digit.');
+});
+
 test('a clear digit is not flagged', async ({ page }) => {
   await drawWithMouse(page, one());
   await expectDigit(page, 1);
