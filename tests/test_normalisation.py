@@ -172,6 +172,14 @@ def test_a_dot_is_under_the_dot_extent_and_a_digit_above_it(width):
     assert pp.drawing_from_image(draw_strokes(SEVEN, width=width))[1].extent > DOT_EXTENT
 
 
+def test_a_small_one_drawn_with_the_pages_pen_is_not_a_dot():
+    from app.recognition.uncertainty import DOT_EXTENT
+
+    pen = 280 / 18  # the page's line width (frontend/src/geometry.js) on its 280 px export
+    small_one = [[(200, 100), (198, 160)]]  # 60 px tall: a fifth of the canvas
+    assert pp.drawing_from_image(draw_strokes(small_one, size=280, width=pen))[1].extent > DOT_EXTENT
+
+
 @pytest.mark.parametrize("strokes,crossing", [
     (CROSS, True),
     ([[(40, 40), (240, 240)], [(240, 40), (40, 240)]], True),  # an x
