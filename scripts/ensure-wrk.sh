@@ -4,11 +4,5 @@ set -euo pipefail
 if command -v wrk >/dev/null; then
   exit 0
 fi
-SUDO=""
-if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
-echo "Installing Debian's wrk package for the load benchmark..."
-DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq wrk >/dev/null 2>&1 || {
-  $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq wrk >/dev/null
-}
+bash "$(dirname "$0")/apt-install.sh" "the load benchmark" wrk
 command -v wrk
