@@ -68,21 +68,24 @@ def wrk(port, path, bodies, connections, seconds):
     return figures
 
 
-def process_tree_cpu(pid):
-    """CPU seconds (user + system) used so far by process ``pid`` and its children (gunicorn's workers).
-
-    Unlike requests/s, CPU per request hardly moves when other people's work shares the cores.
-    """
-    ticks, parents = 0, {}
+def process_table():
+    """{pid: (parent pid, CPU clock ticks used so far, user + system)} of every process, from /proc."""
+    table = {}
     for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
             fields = stat.read_text().rsplit(")", 1)[1].split()
         except OSError:
             continue
-        parents[int(stat.parent.name)] = (int(fields[1]), int(fields[11]) + int(fields[12]))
-    for child, (parent, used) in parents.items():
-        if child == pid or parent == pid:
-            ticks += used
+        table[int(stat.parent.name)] = (int(fields[1]), int(fields[11]) + int(fields[12]))
+    return table
+
+
+def process_tree_cpu(pid):
+    """CPU seconds (user + system) used so far by process ``pid`` and its children (gunicorn's workers).
+
+    Unlike requests/s, CPU per request hardly moves when other people's work shares the cores.
+    """
+    ticks = sum(used for child, (parent, used) in process_table().items() if pid in (child, parent))
     return ticks / os.sysconf("SC_CLK_TCK")
 
 

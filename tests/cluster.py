@@ -18,7 +18,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from benchmarks.load import free_port
+from benchmarks.load import free_port, process_table
 
 ROOT = Path(__file__).resolve().parent.parent
 NGINX_CONFIG = ROOT / "deploy" / "nginx"
@@ -60,14 +60,8 @@ def wait_until(check, seconds, interval=0.05):
 def descendants(pid):
     """Every process below ``pid`` (children, grandchildren...), from /proc."""
     children = {}
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                stat = (entry / "stat").read_text()
-            except OSError:
-                continue
-            parent = int(stat.rsplit(")", 1)[1].split()[1])
-            children.setdefault(parent, []).append(int(entry.name))
+    for child, (parent, _) in process_table().items():
+        children.setdefault(parent, []).append(child)
     found, pending = [], [pid]
     while pending:
         for child in children.get(pending.pop(), []):

@@ -1,12 +1,9 @@
 """`manage.py serve`: gunicorn workers forked from a preloaded app, readiness, reload, concurrency."""
 import gc
-import http.client
-import json
 import os
 import shutil
 import subprocess
 import sys
-import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -18,6 +15,7 @@ from app import create_app
 from app.serve import DigitsServer, gunicorn_options
 from app.storage.records import Prediction
 from benchmarks.load import free_port, stop
+from tests.cluster import request, wait_until
 import settings as settings_module
 from settings import Settings
 from tests.drawing import ONE, SEVEN, ZERO, data_uri, draw_strokes
@@ -25,32 +23,6 @@ from tests.drawing import ONE, SEVEN, ZERO, data_uri, draw_strokes
 ROOT = Path(__file__).resolve().parent.parent
 DRAWINGS = [data_uri(draw_strokes(shape, width=width)) for shape in (SEVEN, ONE, ZERO) for width in (12, 22)]
 CONCURRENT_REQUESTS = 240
-
-
-def request(port, method, path, body=None, timeout=30):
-    """(status, parsed JSON) of one request on a fresh connection."""
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
-    try:
-        payload = None if body is None else json.dumps(body)
-        connection.request(method, path, body=payload, headers={"Content-Type": "application/json"})
-        response = connection.getresponse()
-        return response.status, json.loads(response.read())
-    finally:
-        connection.close()
-
-
-def wait_until(check, seconds):
-    """Poll ``check`` until it is true or ``seconds`` pass; its last result."""
-    deadline = time.monotonic() + seconds
-    while True:
-        try:
-            if check():
-                return True
-        except OSError:
-            pass
-        if time.monotonic() > deadline:
-            return False
-        time.sleep(0.1)
 
 
 @pytest.fixture(scope="module")
