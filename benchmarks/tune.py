@@ -12,7 +12,6 @@ by grouped CV. The held-out test digits (``app.recognition.training.heldout_indi
 import itertools
 import sys
 import time
-from pathlib import Path
 
 import numpy as np
 from sklearn.model_selection import GroupKFold, cross_val_score, train_test_split
@@ -252,9 +251,9 @@ def far_main(per_kind=40):
     bench-uncertainty's) flagged at each percentile, for the shipped recipe measured as it is built: the
     real training digits' cross-validated distances to the samples drawn by people set the threshold. Each
     percentile is shown without and with the shapes no digit has (``uncertainty.unlike_a_digit``)."""
-    from app.recognition.reference import STYLES, real_drawings
+    from app.recognition.reference import all_real_drawings
 
-    real = [pp.drawing_from_image(image) for style in STYLES for image in real_drawings(style)[0]]
+    real = [pp.drawing_from_image(image) for image in all_real_drawings()[0]]
     others, kinds = render_nondigits(per_kind=per_kind, seed=99)
     others, kinds = [pp.drawing_from_image(image) for image in others], np.asarray(kinds)
     factory = ClassifierFactory()

@@ -34,12 +34,7 @@ def flag(reply):
 def main():
     app, loaded = serving_app()
     client = app.test_client()
-    digits, truth = [], []
-    for style in reference.STYLES:
-        images, labels = reference.real_drawings(style)
-        digits += images
-        truth += list(labels)
-    truth = np.asarray(truth)
+    digits, truth = reference.all_real_drawings()
     others, kinds = render_nondigits(per_kind=PER_KIND, seed=SEED)
 
     digit_replies, other_replies = replies(client, digits), replies(client, others)

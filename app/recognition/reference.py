@@ -42,6 +42,13 @@ def real_drawings(style):
     return [draw_real(i, style) for i in validation], load_real_digits()[1][validation]
 
 
+def all_real_drawings():
+    """(RGBA drawings, labels) of the real validation digits in every style, style after style (the
+    reference set's order)."""
+    parts = [real_drawings(style) for style in STYLES]
+    return [image for images, _ in parts for image in images], np.concatenate([labels for _, labels in parts])
+
+
 def load_digits_drawings():
     """(RGBA drawings, labels) of the held-out load_digits."""
     held = heldout_indices()
