@@ -8,7 +8,7 @@ from . import errors
 from .api import api, frontend, limits
 from .jobs import queue
 from .learning import clients
-from .storage import db, registry, writer
+from .storage import classifier_repo, db, writer
 
 
 def _settings_to_config(settings):
@@ -31,7 +31,7 @@ def create_app(settings=None):
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
     db.init_app(app)  # migrates the schema to the latest revision
-    registry.init_app(app)  # ClassifierRepo: model versions; serves the active one
+    classifier_repo.init_app(app)  # ClassifierRepo: model versions; serves the active one
     queue.init_app(app)  # training runs on RQ when REDIS_URL is set
     clients.init_app(app)  # client addresses (behind TRUSTED_PROXIES) and their keyed hashes
     writer.init_app(app)  # PredictionWriter: predictions stored off the request path

@@ -5,7 +5,7 @@ from flask import current_app
 from flask_script_ng import Command, Manager
 from tqdm import tqdm
 
-from .jobs import training as training_jobs
+from .jobs import training_runs
 from .learning import gate
 from .storage import versions
 from .storage.export import export as export_feedback
@@ -27,15 +27,15 @@ def _percent(value):
 def train_version(with_feedback=False, variants=None, force=False):
     """Train a new version in the foreground with a progress bar, then activate it through the quality gate
     -> (version, metadata, the gate's refusal or None)."""
-    from .recognition.classifier import ClassifierFactory  # training code: imported by the commands that train
+    from .recognition.classifier_factory import ClassifierFactory  # training code: imported by the commands that train
 
     factory = ClassifierFactory() if variants is None else ClassifierFactory(n_variants=variants,
                                                                              handwriting_variants=variants)
     database = _database()
-    version = training_jobs.start(database, factory, current_app.config["TRAINING_TIMEOUT"])
+    version = training_runs.start(database, factory, current_app.config["TRAINING_TIMEOUT"])
     with tqdm(total=100, desc=f"Training version {version}", unit="%", file=sys.stderr,
               bar_format="{desc}: {percentage:3.0f}%|{bar}| {elapsed}") as bar:
-        metadata = training_jobs.train(database, current_app.extensions["classifier_repo"], factory, version,
+        metadata = training_runs.train(database, current_app.extensions["classifier_repo"], factory, version,
                                        with_feedback, progress=lambda f: bar.update(round(100 * f) - bar.n),
                                        timeout=current_app.config["TRAINING_TIMEOUT"],
                                        client_share=current_app.config["FEEDBACK_CLIENT_SHARE"])

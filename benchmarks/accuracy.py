@@ -26,9 +26,9 @@ from sklearn.neighbors import KNeighborsClassifier
 
 from app.recognition import preprocessing as pp
 from app.recognition import reference
-from app.recognition.canvas import add_speck, render_set
-from app.recognition.classifier import ClassifierFactory
-from app.recognition.training import build_training_set, heldout_indices, ink_features, load_base_digits, upsampled_ink
+from app.recognition.drawings import add_speck, render_set
+from app.recognition.classifier_factory import ClassifierFactory
+from app.recognition.training_set import build_training_set, heldout_indices, ink_features, load_base_digits, upsampled_ink
 from app.recognition.handwriting import load_real_digits, split_indices
 from benchmarks.handdrawn import render_handdrawn
 from benchmarks.harness import serving_app

@@ -2,7 +2,7 @@
 printed by ``make bench-load``).
 
 The real handwritten digits (``app.recognition.handwriting``: 4,000 training, 1,000 validation) are drawn as
-canvas images (``app.recognition.canvas.render_ink``: the grey image itself as dark ink on a transparent RGBA
+canvas images (``app.recognition.drawings.render_ink``: the grey image itself as dark ink on a transparent RGBA
 canvas of 200-400 px) and put through ``features_from_image``. The training features are grown to each size with noise:
 every added sample is a random real training digit's 8x8 grid with each cell moved by +-1 (probability 0.2
 each way) or +-2 (0.05 each way), clipped to 0..16. Per size and per search (the exact one, the faiss
@@ -22,7 +22,7 @@ from threadpoolctl import threadpool_limits
 
 from app.exceptions import EmptyImageError
 from app.recognition import handwriting
-from app.recognition.canvas import render_ink
+from app.recognition.drawings import render_ink
 from app.recognition.model import DigitClassifier
 from app.recognition.preprocessing import features_from_image
 from app.recognition.search import ApproximateIndex, ExactIndex

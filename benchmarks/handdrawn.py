@@ -8,7 +8,7 @@ Coordinates: x right, y down, ~60 x 100. Each stroke is smoothed (Catmull-Rom) a
 """
 import numpy as np
 
-from app.recognition.canvas import render_strokes
+from app.recognition.drawings import render_strokes
 
 STYLES = {
     0: [[[(30, 0), (12, 10), (3, 35), (5, 70), (18, 95), (38, 98), (55, 80), (60, 45), (55, 15), (40, 0), (28, 2)]],

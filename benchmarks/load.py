@@ -24,7 +24,7 @@ from pathlib import Path
 
 import numpy as np
 
-from app.recognition.canvas import render_digit
+from app.recognition.drawings import render_digit
 from tests.drawing import data_uri
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -38,7 +38,7 @@ SERVERS = ("floor", "original", "ours")
 
 def drawings(count=DRAWINGS, seed=7):
     """Canvas PNG data URIs of held-out load_digits, ``count // 10`` of each digit, 200-400 px, seeded."""
-    from app.recognition.training import heldout_indices, load_base_digits
+    from app.recognition.training_set import heldout_indices, load_base_digits
 
     inputs, labels = load_base_digits()
     held = heldout_indices(labels)

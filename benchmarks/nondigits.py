@@ -1,7 +1,7 @@
 """Things that are not one digit, drawn the way a canvas exports them: scribbles, shapes, letters, dots, lines,
 and two real handwritten digits side by side.
 
-Each generator returns polylines in a unit box; ``app.recognition.canvas.render_strokes`` places them at a
+Each generator returns polylines in a unit box; ``app.recognition.drawings.render_strokes`` places them at a
 random size, position and stroke width, exactly as held-out digits are drawn. Letters come from
 Pillow's own scalable font, reduced to their centre-line so they are drawn with the same pen.
 Letters that people also write as digits (O, I, l, S, Z, B, g, q, b, G, T, J) are left out.
@@ -10,7 +10,7 @@ import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 from skimage.morphology import skeletonize
 
-from app.recognition.canvas import pen_strokes, render_strokes, skeleton_segments
+from app.recognition.drawings import pen_strokes, render_strokes, skeleton_segments
 from app.recognition.handwriting import load_real_digits, split_indices
 
 LETTERS = "ACEFHKMNPRUVWXYaehkmnrwxy"

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import numpy as np
 
-from app.recognition.canvas import pen_strokes
+from app.recognition.drawings import pen_strokes
 from app.recognition.handwriting import VALIDATION_PER_DIGIT, load_real_digits, split_indices
 
 PER_DIGIT = 20

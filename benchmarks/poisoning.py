@@ -28,9 +28,9 @@ import numpy as np
 from joblib import Parallel, delayed
 
 from app import create_app
-from app.recognition import canvas
+from app.recognition.drawings import pen_strokes, render_ink, render_strokes
 from app.recognition import preprocessing as pp
-from app.recognition.classifier import ClassifierFactory
+from app.recognition.classifier_factory import ClassifierFactory
 from app.recognition.handwriting import load_real_digits, split_indices
 from app.recognition.reference import reference_set
 from settings import TestSettings
@@ -68,7 +68,7 @@ def draw(index, style, seed):
     """Real digit ``index`` drawn on a canvas in ``style`` ("pen" or "ink") from its own seeded stream."""
     image = load_real_digits()[0][index]
     rng = np.random.default_rng([seed, int(style == "ink"), int(index)])
-    return canvas.render_strokes(canvas.pen_strokes(image), rng) if style == "pen" else canvas.render_ink(image, rng)
+    return render_strokes(pen_strokes(image), rng) if style == "pen" else render_ink(image, rng)
 
 
 def _encode(items, seed):

@@ -7,7 +7,7 @@ set) and on the held-out load_digits drawn on a canvas, for k = 3, 5, 7.
 
 ``python -m benchmarks.tune``: the older load_digits modes. The non-held-out load_digits are split again
 (stratified 20%); models trained on the rest are scored on canvas renderings of the validation digits and
-by grouped CV. The held-out test digits (``app.recognition.training.heldout_indices``) are never touched.
+by grouped CV. The held-out test digits (``app.recognition.training_set.heldout_indices``) are never touched.
 """
 import itertools
 import sys
@@ -18,11 +18,11 @@ from sklearn.model_selection import GroupKFold, cross_val_score, train_test_spli
 from sklearn.neighbors import KNeighborsClassifier
 
 from app.recognition import preprocessing as pp
-from app.recognition import training
-from app.recognition.classifier import ClassifierFactory
+from app.recognition import training_set
+from app.recognition.classifier_factory import ClassifierFactory
 from app.recognition.model import SOURCES
 from app.recognition.uncertainty import SHAPE_PERCENTILE, far_threshold, judge
-from app.recognition.canvas import render_set
+from app.recognition.drawings import render_set
 from benchmarks.handdrawn import render_handdrawn
 from benchmarks.nondigits import KINDS, render_nondigits
 
@@ -51,8 +51,8 @@ def pipeline(deskew=True, centring=pp.CENTRING, stroke=pp.STROKE_WIDTH, max_aspe
 
 def split():
     """(fit indices, validation indices) inside the training part of load_digits."""
-    labels = training.load_base_digits()[1]
-    train = training.training_indices(labels)
+    labels = training_set.load_base_digits()[1]
+    train = training_set.training_indices(labels)
     fit, validation = train_test_split(train, test_size=0.2, stratify=labels[train], random_state=1)
     return np.sort(fit), np.sort(validation)
 
@@ -60,7 +60,7 @@ def split():
 def validation_drawings(renderings=3, hand_renderings=4):
     """(fit indices, canvas drawings of the validation digits, their labels, hand-drawn set, its labels)."""
     fit, validation = split()
-    inputs, labels = training.load_base_digits()
+    inputs, labels = training_set.load_base_digits()
     drawings, draw_labels = render_set(inputs[validation], labels[validation], renderings=renderings, seed=11)
     hand, hand_labels = render_handdrawn(renderings=hand_renderings, seed=11)
     print(f"fit {len(fit)} digits, validation {len(drawings)} canvas drawings, {len(hand)} hand-drawn", flush=True)
@@ -91,7 +91,7 @@ def evaluate(name, settings, fit, drawings, draw_labels, hand, hand_labels, n_va
     """Build features for this config and print validation accuracies over the grid."""
     pp.normalised_features = pipeline(**settings)
     started = time.perf_counter()
-    train_set = training.build_training_set(n_variants=n_variants, indices=fit)
+    train_set = training_set.build_training_set(n_variants=n_variants, indices=fit)
     build = time.perf_counter() - started
     tests, hands = features_of(drawings), features_of(hand)
     for want, k, weights in grid:
@@ -102,14 +102,14 @@ def evaluate(name, settings, fit, drawings, draw_labels, hand, hand_labels, n_va
               f"hand={handdrawn:.3f} (build {build:.0f}s)", flush=True)
 
 
-def variant_pool(fit, kind, count, seed=training.VARIANT_SEED):
+def variant_pool(fit, kind, count, seed=training_set.VARIANT_SEED):
     """Features of ``count`` variants of one kind per fit digit, shape (digits, count, 64)."""
-    kinds, training.VARIANT_KINDS = training.VARIANT_KINDS, (kind,)
+    kinds, training_set.VARIANT_KINDS = training_set.VARIANT_KINDS, (kind,)
     try:
-        inputs, labels = training.load_base_digits()
-        pool = training.synthetic_samples(inputs[fit], labels[fit], count, seed)
+        inputs, labels = training_set.load_base_digits()
+        pool = training_set.synthetic_samples(inputs[fit], labels[fit], count, seed)
     finally:
-        training.VARIANT_KINDS = kinds
+        training_set.VARIANT_KINDS = kinds
     return pool.reshape(len(fit), count, -1)
 
 
@@ -125,7 +125,7 @@ def mixed_set(originals, labels, pools, counts):
 
 VARIANT_MIXES = [{"distort": d, "pen": p} for d, p in
                  [(4, 0), (0, 8), (0, 12), (4, 8), (2, 10), (2, 16), (2, 22)]]
-PEN_WIDTHS = [(0.03, 0.12), (0.1, 0.3)]  # besides training.PEN_WIDTH
+PEN_WIDTHS = [(0.03, 0.12), (0.1, 0.3)]  # besides training_set.PEN_WIDTH
 
 
 def report(name, knn, tests, draw_labels, hands, hand_labels, samples):
@@ -141,9 +141,9 @@ def report(name, knn, tests, draw_labels, hands, hand_labels, samples):
 def variants_main(renderings=3):
     """Variant kinds, counts and pen widths (``python -m benchmarks.tune variants``)."""
     fit, drawings, draw_labels, hand, hand_labels = validation_drawings(renderings)
-    fit_labels = training.load_base_digits()[1][fit]
+    fit_labels = training_set.load_base_digits()[1][fit]
     tests, hands = features_of(drawings), features_of(hand)
-    originals = training.base_set(fit, 0).inputs
+    originals = training_set.base_set(fit, 0).inputs
     pools = {}
     for kind in ("distort", "pen"):
         size = max(counts[kind] for counts in VARIANT_MIXES)
@@ -156,13 +156,13 @@ def variants_main(renderings=3):
             knn = KNeighborsClassifier(n_neighbors=k, weights="distance").fit(train_inputs, train_labels)
             report(f"distort={counts['distort']} pen={counts['pen']} k={k}", knn, tests, draw_labels, hands,
                    hand_labels, len(train_labels))
-    default_width = training.PEN_WIDTH
+    default_width = training_set.PEN_WIDTH
     for width in PEN_WIDTHS if "widths" in sys.argv else []:
-        training.PEN_WIDTH = width
+        training_set.PEN_WIDTH = width
         try:
             pool = variant_pool(fit, "pen", 8)
         finally:
-            training.PEN_WIDTH = default_width
+            training_set.PEN_WIDTH = default_width
         train_inputs, train_labels = mixed_set(originals, fit_labels, {"pen": pool}, {"pen": 8})
         for k in (3, 5):
             knn = KNeighborsClassifier(n_neighbors=k, weights="distance").fit(train_inputs, train_labels)
@@ -179,12 +179,12 @@ def normalisation_main(renderings=3, n_pen=8):
     """Normalisation settings with pen variants (``python -m benchmarks.tune normalisation``)."""
     original = pp.normalised_features
     fit, drawings, draw_labels, hand, hand_labels = validation_drawings(renderings)
-    fit_labels = training.load_base_digits()[1][fit]
+    fit_labels = training_set.load_base_digits()[1][fit]
     try:
         for name, settings in NORMALISATIONS.items():
             pp.normalised_features = pipeline(**settings)
             tests, hands = features_of(drawings), features_of(hand)
-            originals = training.base_set(fit, 0).inputs
+            originals = training_set.base_set(fit, 0).inputs
             pool = variant_pool(fit, "pen", n_pen)
             for n in (0, n_pen):
                 train_inputs, train_labels = mixed_set(originals, fit_labels, {"pen": pool}, {"pen": n})
@@ -207,39 +207,39 @@ def seeds_main(renderings=3, seeds=(1, 2)):
     (``python -m benchmarks.tune seeds``): how much of a difference is the draw of the variants."""
     fit, drawings, draw_labels, hand, hand_labels = validation_drawings(renderings)
     tests, hands = features_of(drawings), features_of(hand)
-    kinds = training.VARIANT_KINDS
+    kinds = training_set.VARIANT_KINDS
     try:
-        for name, (training.VARIANT_KINDS, count) in SEED_CONFIGS.items():
+        for name, (training_set.VARIANT_KINDS, count) in SEED_CONFIGS.items():
             for seed in seeds:
-                built = training.base_set(fit, count, seed)
+                built = training_set.base_set(fit, count, seed)
                 for k in (3, 5):
                     knn = KNeighborsClassifier(n_neighbors=k, weights="distance").fit(built.inputs, built.labels)
                     report(f"{name} seed {seed} k={k}", knn, tests, draw_labels, hands, hand_labels, len(built.labels))
     finally:
-        training.VARIANT_KINDS = kinds
+        training_set.VARIANT_KINDS = kinds
 
 
 def loops_main(renderings=3):
-    """Centre-lines drawn with each digit's own loops (``training.LOOPS``: no loop in a 3 whose arcs run
+    """Centre-lines drawn with each digit's own loops (``training_set.LOOPS``: no loop in a 3 whose arcs run
     together) or with the most loops its ink opens, in the validation drawings and in the pen variants
     of the shipped configuration (``python -m benchmarks.tune loops``)."""
-    fit, own_loops = split()[0], training.LOOPS
+    fit, own_loops = split()[0], training_set.LOOPS
     choices = {"most": {}, "own": own_loops}
     try:
         models = {}
         for variants, loops in choices.items():
-            training.LOOPS = loops
-            built = training.base_set(fit, training.VARIANTS)
+            training_set.LOOPS = loops
+            built = training_set.base_set(fit, training_set.VARIANTS)
             models[variants] = KNeighborsClassifier(**ClassifierFactory().params).fit(built.inputs, built.labels)
         for drawn, loops in choices.items():
-            training.LOOPS = loops
+            training_set.LOOPS = loops
             _, drawings, draw_labels, hand, hand_labels = validation_drawings(renderings)
             tests, hands = features_of(drawings), features_of(hand)
             for variants, knn in models.items():
                 report(f"drawings: {drawn} loops, variants: {variants} loops", knn, tests, draw_labels, hands,
                        hand_labels, knn.n_samples_fit_)
     finally:
-        training.LOOPS = own_loops
+        training_set.LOOPS = own_loops
 
 
 FAR_PERCENTILES = (95, 96, 97, 98, 99)
@@ -293,11 +293,11 @@ def handwriting_main(ks=(3, 5, 7)):
     half = len(real_labels) // 2  # pen drawings first, then ink
     train = split_indices()[0]
     started = time.perf_counter()
-    real = {n: training.handwriting_set(train, n) for n in (0, 2, 4)}
-    load_digits = training.base_set(training.training_indices(), training.VARIANTS)
+    real = {n: training_set.handwriting_set(train, n) for n in (0, 2, 4)}
+    load_digits = training_set.base_set(training_set.training_indices(), training_set.VARIANTS)
     print(f"(training sets built in {time.perf_counter() - started:.0f} s)")
     recipes = {f"real + {n} variants": real[n] for n in real}
-    recipes.update({f"real + {n} variants + load_digits": training.combine(real[n], load_digits) for n in (2, 4)})
+    recipes.update({f"real + {n} variants + load_digits": training_set.combine(real[n], load_digits) for n in (2, 4)})
     recipes["load_digits only (the previous recipe)"] = load_digits
     print(f"{'recipe':42s} {'k':>2s} {'samples':>8s} {'pen':>7s} {'ink':>7s} {'both':>7s} {'load_digits':>12s}")
     for (name, built), k in itertools.product(recipes.items(), ks):
@@ -328,7 +328,7 @@ def main():
     pp.normalised_features = original
     grid = list(itertools.product([0, 5, 10, 20], [1, 3, 5, 7], ["uniform", "distance"]))
     evaluate("chosen settings", {}, fit, drawings, draw_labels, hand, hand_labels, 20, grid)
-    inputs_, labels_, groups_ = take_variants(training.build_training_set(n_variants=10, indices=fit), len(fit), 10, 10)
+    inputs_, labels_, groups_ = take_variants(training_set.build_training_set(n_variants=10, indices=fit), len(fit), 10, 10)
     for k, weights in itertools.product([1, 3, 5, 7], ["uniform", "distance"]):
         cv = cross_val_score(KNeighborsClassifier(n_neighbors=k, weights=weights), inputs_, labels_,
                              groups=groups_, cv=GroupKFold(5)).mean()

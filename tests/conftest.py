@@ -4,7 +4,7 @@ import shutil
 import pytest
 
 from app import create_app
-from app.recognition.classifier import ClassifierFactory
+from app.recognition.classifier_factory import ClassifierFactory
 from app.storage.model_file import write_signed
 from settings import TestSettings
 

@@ -7,10 +7,10 @@ import pytest
 
 from app import create_app
 from app.storage import db
-from app.recognition import training
-from app.recognition.classifier import ClassifierFactory
+from app.recognition import training_set
+from app.recognition.classifier_factory import ClassifierFactory
 from app.storage.model_file import write_signed
-from app.recognition.training import TrainingSet, add_feedback, load_base_digits
+from app.recognition.training_set import TrainingSet, add_feedback, load_base_digits
 
 ADMIN_TOKEN = "test-admin-token"
 ADMIN = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
@@ -63,7 +63,7 @@ def quick_app(settings, quick_trained, monkeypatch):
     """
     settings.ADMIN_TOKEN = ADMIN_TOKEN
     write_signed(settings.CLASSIFIER_STORAGE, *quick_trained, key=settings.MODEL_SIGNING_KEY.encode())
-    monkeypatch.setattr(training, "build_training_set", quick_training_set)
+    monkeypatch.setattr(training_set, "build_training_set", quick_training_set)
     app = create_app(settings)
     app.extensions["classifier_factory"] = functools.partial(ClassifierFactory, cv_folds=2)
     yield app

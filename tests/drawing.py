@@ -2,7 +2,7 @@
 import base64
 import io
 
-from app.recognition.canvas import draw_strokes  # noqa: F401  (the tests draw through it)
+from app.recognition.drawings import draw_strokes  # noqa: F401  (the tests draw through it)
 
 
 def png_bytes(image, format="PNG"):

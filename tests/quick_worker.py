@@ -8,7 +8,7 @@ import runpy
 import sys
 from pathlib import Path
 
-from app.recognition import classifier, training
+from app.recognition import classifier_factory, training_set
 from tests.db_fixtures import quick_training_set
 
 
@@ -18,7 +18,7 @@ def unmeasured(_model):
 
 
 if __name__ == "__main__":
-    training.build_training_set = quick_training_set
-    classifier.reference_accuracy = unmeasured
+    training_set.build_training_set = quick_training_set
+    classifier_factory.reference_accuracy = unmeasured
     sys.argv = ["manage.py", "worker", *sys.argv[1:]]
     runpy.run_path(str(Path(__file__).resolve().parent.parent / "manage.py"), run_name="__main__")

@@ -2,9 +2,9 @@
 import numpy as np
 from PIL import Image
 
-from app.recognition.training import load_base_digits
+from app.recognition.training_set import load_base_digits
 from benchmarks.accuracy import save_misreads
-from app.recognition.canvas import add_speck
+from app.recognition.drawings import add_speck
 from benchmarks.sheet import CAPTION, TILE, source_picture
 from tests.drawing import draw_strokes
 

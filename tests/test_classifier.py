@@ -1,6 +1,6 @@
 """ClassifierFactory, DigitClassifier and signed model files: training, signing, atomic update.
 
-Serving the stored model (kept in memory, reloads, damaged files) is tested in test_registry.py.
+Serving the stored model (kept in memory, reloads, damaged files) is tested in test_classifier_repo.py.
 """
 import os
 import pickle
@@ -14,7 +14,7 @@ from app.storage.model_file import read_signed, write_signed
 from app.exceptions import ModelIntegrityError
 from app.recognition import preprocessing as pp
 from app.recognition.model import DERIVED, SOURCES, DigitClassifier
-from app.recognition.training import load_base_digits
+from app.recognition.training_set import load_base_digits
 from tests.drawing import SEVEN, draw_strokes
 
 KEY = b"test-signing-key"

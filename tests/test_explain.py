@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from app.recognition.uncertainty import DOT_EXTENT, FAR, SHAPE, SPLIT, far_threshold, judge
-from app.recognition.canvas import render_strokes
+from app.recognition.drawings import render_strokes
 from benchmarks.nondigits import glyph, scribble
 from tests.drawing import ONE, SEVEN, ZERO, data_uri, draw_strokes
 

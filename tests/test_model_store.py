@@ -16,7 +16,7 @@ from app.storage import versions
 from app.storage.db import Database
 from app.storage.model_file import write_signed
 from app.storage.records import ModelBlob, ModelVersion, utcnow
-from app.storage.registry import ClassifierRepo
+from app.storage.classifier_repo import ClassifierRepo
 import settings as settings_module
 from tests.db_fixtures import BOTH_DATABASES
 from tests.test_api import error_of, seven_uri

@@ -7,8 +7,8 @@ import numpy as np
 import pytest
 from sqlalchemy import update
 
-from app.recognition import training
-from app.recognition.classifier import ClassifierFactory
+from app.recognition import training_set
+from app.recognition.classifier_factory import ClassifierFactory
 from app.storage.records import ModelVersion, utcnow
 from tests.db_fixtures import ADMIN, ADMIN_TOKEN, BOTH_DATABASES, quick_training_set
 from tests.drawing import data_uri, draw_strokes
@@ -55,7 +55,7 @@ class Gate:
 @pytest.fixture
 def gate(monkeypatch):
     gate = Gate()
-    monkeypatch.setattr(training, "build_training_set", gate.training_set)
+    monkeypatch.setattr(training_set, "build_training_set", gate.training_set)
     yield gate
     gate.open()
 
@@ -171,12 +171,12 @@ class TestVersions:
         def broken(*args, **kwargs):
             raise MemoryError("out of memory while building the training set")
 
-        monkeypatch.setattr(training, "build_training_set", broken)
+        monkeypatch.setattr(training_set, "build_training_set", broken)
         model = train(quick_client)
         assert model["status"] == "failed" and "out of memory" in model["error"]
         response = quick_client.post("/api/models/2/activate", headers=ADMIN)
         assert response.status_code == 409 and error_of(response) == "model_not_ready"
-        monkeypatch.setattr(training, "build_training_set", quick_training_set)
+        monkeypatch.setattr(training_set, "build_training_set", quick_training_set)
         assert train(quick_client)["version"] == 3  # a failed run does not block the next
 
     def test_a_training_run_whose_process_died_shows_failed_and_does_not_block(self, quick_app, quick_client, gate):

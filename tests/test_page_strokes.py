@@ -5,7 +5,7 @@ import sys
 import numpy as np
 import pytest
 
-from app.recognition.canvas import pen_strokes
+from app.recognition.drawings import pen_strokes
 from app.recognition.handwriting import load_real_digits, split_indices
 from benchmarks import page_strokes
 

@@ -3,7 +3,7 @@ never change the served model; honest corrections pass the gate and are learnt."
 import pytest
 
 from app.learning.share import cap
-from app.recognition.classifier import ClassifierFactory
+from app.recognition.classifier_factory import ClassifierFactory
 from benchmarks import poisoning
 
 REDUCED = {"n_variants": 0, "handwriting_variants": 0, "cv_folds": 2}  # real handwriting, no variants

@@ -17,7 +17,7 @@ from app import create_app
 from app.exceptions import ModelUnavailableError
 from app.jobs.queue import QUEUE_NAME
 from app.jobs.worker import work
-from app.recognition import training
+from app.recognition import training_set
 from app.storage.records import ModelVersion, utcnow
 from benchmarks.load import free_port
 from tests.db_fixtures import ADMIN, BOTH_DATABASES, quick_training_set
@@ -83,14 +83,14 @@ def kill_the_work_horse(*_args, **_kwargs):
 
 def test_a_killed_work_horse_fails_its_run_at_once_and_the_next_one_trains(queued_app, monkeypatch):
     client = queued_app.test_client()
-    monkeypatch.setattr(training, "build_training_set", kill_the_work_horse)
+    monkeypatch.setattr(training_set, "build_training_set", kill_the_work_horse)
     assert start_run(client) == 2
     run_worker(queued_app)
     failed = client.get("/api/models/2").get_json()
     assert failed["status"] == "failed" and "killed (signal 9)" in failed["error"]
     assert client.get("/api/models").get_json()["active"] == 1  # the active version is untouched
 
-    monkeypatch.setattr(training, "build_training_set", quick_training_set)
+    monkeypatch.setattr(training_set, "build_training_set", quick_training_set)
     assert start_run(client) == 3
     run_worker(queued_app)
     assert client.get("/api/models/3").get_json()["status"] == "ready"

@@ -3,13 +3,13 @@ import numpy as np
 import pytest
 
 from app import create_app
-from app.recognition import training
-from app.recognition.classifier import ClassifierFactory
+from app.recognition import training_set
+from app.recognition.classifier_factory import ClassifierFactory
 from app.storage.model_file import write_signed
 from app.recognition.model import SOURCES
 from app.recognition.preprocessing import stroke_width
-from app.recognition.training import build_training_set, heldout_indices, load_base_digits, training_indices
-from app.recognition.canvas import render_set
+from app.recognition.training_set import build_training_set, heldout_indices, load_base_digits, training_indices
+from app.recognition.drawings import render_set
 from tests.drawing import data_uri
 
 
@@ -72,83 +72,83 @@ def heavy_eight():
 
 
 def test_centre_level_opens_the_loops_of_a_heavy_eight():
-    image = training.smooth_upsample(heavy_eight())
-    assert training.holes(image > training.CENTRE_THRESHOLDS[0]) == 0
-    assert training.holes(image > training.centre_level(image)) == 2
+    image = training_set.smooth_upsample(heavy_eight())
+    assert training_set.holes(image > training_set.CENTRE_THRESHOLDS[0]) == 0
+    assert training_set.holes(image > training_set.centre_level(image)) == 2
 
 
 def test_centre_level_draws_each_digit_with_its_own_loops():
     inputs, labels = load_base_digits()
     assert labels[3] == 3  # a 3 whose upper arc meets the middle stroke at the higher ink levels
-    image = training.smooth_upsample(inputs[3])
-    assert training.holes(image > training.centre_level(image)) == 1
-    assert training.holes(image > training.centre_level(image, loops=training.LOOPS[3])) == 0
-    eight = training.smooth_upsample(heavy_eight())
-    assert training.holes(eight > training.centre_level(eight, loops=training.LOOPS[8])) == 2
+    image = training_set.smooth_upsample(inputs[3])
+    assert training_set.holes(image > training_set.centre_level(image)) == 1
+    assert training_set.holes(image > training_set.centre_level(image, loops=training_set.LOOPS[3])) == 0
+    eight = training_set.smooth_upsample(heavy_eight())
+    assert training_set.holes(eight > training_set.centre_level(eight, loops=training_set.LOOPS[8])) == 2
 
 
 def test_pen_variant_redraws_the_centre_line_with_a_round_pen():
     rng = np.random.default_rng(0)
     for _ in range(5):
-        bitmap = training.pen_variant(heavy_eight(), rng) > 0.5
-        assert training.holes(bitmap) == 2  # both loops survive the bending and the pen
+        bitmap = training_set.pen_variant(heavy_eight(), rng) > 0.5
+        assert training_set.holes(bitmap) == 2  # both loops survive the bending and the pen
         height = np.ptp(np.flatnonzero(bitmap.any(axis=1)))
         width = stroke_width(bitmap)[0]
-        low, high = training.PEN_WIDTH
+        low, high = training_set.PEN_WIDTH
         assert 0.5 * low * height < width < 1.5 * high * height + 2
 
 
 def test_variant_kinds_take_turns_and_are_seeded(monkeypatch):
-    monkeypatch.setattr(training, "VARIANT_KINDS", ("distort", "pen"))
+    monkeypatch.setattr(training_set, "VARIANT_KINDS", ("distort", "pen"))
     inputs = load_base_digits()[0][training_indices()[:3]]
     labels = load_base_digits()[1][training_indices()[:3]]
-    first = training.synthetic_samples(inputs, labels, 4, seed=5)
+    first = training_set.synthetic_samples(inputs, labels, 4, seed=5)
     assert first.shape == (12, 64) and first.dtype == np.uint8 and first.max() <= 16
-    assert (first == training.synthetic_samples(inputs, labels, 4, seed=5)).all()
-    assert not (first == training.synthetic_samples(inputs, labels, 4, seed=6)).all()
+    assert (first == training_set.synthetic_samples(inputs, labels, 4, seed=5)).all()
+    assert not (first == training_set.synthetic_samples(inputs, labels, 4, seed=6)).all()
     kinds = []
-    monkeypatch.setattr(training, "pen_variant", lambda *a, **k: kinds.append("pen") or training.redraw(a[0]))
-    monkeypatch.setattr(training, "variant", lambda bitmap, rng: kinds.append("distort") or bitmap)
-    training.synthetic_samples(inputs[:1], labels[:1], 4, n_jobs=1)  # in this process, where the spies are
+    monkeypatch.setattr(training_set, "pen_variant", lambda *a, **k: kinds.append("pen") or training_set.redraw(a[0]))
+    monkeypatch.setattr(training_set, "variant", lambda bitmap, rng: kinds.append("distort") or bitmap)
+    training_set.synthetic_samples(inputs[:1], labels[:1], 4, n_jobs=1)  # in this process, where the spies are
     assert kinds == ["distort", "pen", "distort", "pen"]
 
 
 def test_variants_do_not_depend_on_how_the_work_is_split():
     inputs, labels = (part[training_indices()[:5]] for part in load_base_digits())
-    one = training.synthetic_samples(inputs, labels, 3, seed=2, n_jobs=1)
-    assert (one == training.synthetic_samples(inputs, labels, 3, seed=2, n_jobs=2)).all()
+    one = training_set.synthetic_samples(inputs, labels, 3, seed=2, n_jobs=1)
+    assert (one == training_set.synthetic_samples(inputs, labels, 3, seed=2, n_jobs=2)).all()
 
 
 def test_no_variants_is_an_empty_set():
-    assert training.synthetic_samples(*(part[:3] for part in load_base_digits()), 0).shape == (0, 64)
-    built = training.build_training_set(n_variants=0, indices=np.arange(10), handwriting=())
+    assert training_set.synthetic_samples(*(part[:3] for part in load_base_digits()), 0).shape == (0, 64)
+    built = training_set.build_training_set(n_variants=0, indices=np.arange(10), handwriting=())
     assert len(built.labels) == 10 and set(built.counts().values()) == {10, 0}
-    assert len(training.build_training_set(n_variants=0, indices=[], handwriting=[]).labels) == 0
+    assert len(training_set.build_training_set(n_variants=0, indices=[], handwriting=[]).labels) == 0
 
 
 def test_real_handwriting_and_its_variants_keep_their_digit_and_group():
     indices = np.array([3, 1499, 4999])
-    built = training.handwriting_set(indices, n_variants=2)
+    built = training_set.handwriting_set(indices, n_variants=2)
     real = built.sources == SOURCES.index("handwriting")
     assert built.inputs.shape == (9, 64) and built.inputs.dtype == np.uint8 and built.inputs.max() == 16
     assert real.tolist() == [True, False, False] * 3
     assert (built.sources[~real] == SOURCES.index("synthetic")).all()
     assert built.labels.tolist() == [0] * 3 + [2] * 3 + [9] * 3
-    assert (built.groups == np.repeat(training.HANDWRITING_GROUPS + indices, 3)).all()
+    assert (built.groups == np.repeat(training_set.HANDWRITING_GROUPS + indices, 3)).all()
     assert (built.inputs[0] != built.inputs[1]).any()  # a variant is bent, not a copy
 
 
 def test_real_handwriting_features_do_not_depend_on_how_the_work_is_split():
     indices = np.arange(0, 5000, 625)
-    one = training.handwriting_set(indices, n_variants=1, n_jobs=1)
-    assert (one.inputs == training.handwriting_set(indices, n_variants=1, n_jobs=2).inputs).all()
-    assert (one.inputs[::2] == training.handwriting_set(indices, n_variants=0, n_jobs=1).inputs).all()
+    one = training_set.handwriting_set(indices, n_variants=1, n_jobs=1)
+    assert (one.inputs == training_set.handwriting_set(indices, n_variants=1, n_jobs=2).inputs).all()
+    assert (one.inputs[::2] == training_set.handwriting_set(indices, n_variants=0, n_jobs=1).inputs).all()
 
 
 def test_warp_bends_a_real_digit_within_its_frame_and_is_seeded():
-    image = training.load_real_digits()[0][0]
-    bent = [training.distorted_ink(image, np.random.default_rng(seed)) for seed in (3, 3, 4)]
-    straight = np.pad(training.upsampled_ink(image), training.HANDWRITING_MARGIN)
+    image = training_set.load_real_digits()[0][0]
+    bent = [training_set.distorted_ink(image, np.random.default_rng(seed)) for seed in (3, 3, 4)]
+    straight = np.pad(training_set.upsampled_ink(image), training_set.HANDWRITING_MARGIN)
     assert bent[0].shape == straight.shape and np.array_equal(bent[0], bent[1])
     assert not np.allclose(bent[0], bent[2]) and not np.allclose(bent[0], straight)
     assert 0.6 < bent[0].sum() / straight.sum() < 1.6  # the ink is moved, not lost or smeared over the frame
@@ -158,7 +158,7 @@ def test_warp_bends_a_real_digit_within_its_frame_and_is_seeded():
 
 def test_displacement_is_smooth_and_bounded_at_any_coarseness():
     for coarse in (1, 4):
-        field = training.displacement((144, 120), np.random.default_rng(0), alpha=6.0, sigma=12.0, coarse=coarse)
+        field = training_set.displacement((144, 120), np.random.default_rng(0), alpha=6.0, sigma=12.0, coarse=coarse)
         assert field.shape == (2, 144, 120)
         assert np.abs(field).max() == pytest.approx(6.0)
         assert np.abs(np.diff(field, axis=1)).max() < 1.0  # neighbouring pixels move nearly together

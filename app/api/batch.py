@@ -6,7 +6,7 @@ from ..errors import ApiError, domain_error_status, error_body
 from ..exceptions import EmptyImageError, ImageTooLargeError, InvalidImageError
 from ..recognition.preprocessing import drawing_from_payload
 from . import api
-from .requests import json_body
+from .request_body import json_body
 from .serialize import prediction_json
 
 IMAGE_ERRORS = (InvalidImageError, ImageTooLargeError, EmptyImageError)

@@ -11,7 +11,7 @@ from ..recognition.preprocessing import decode_payload
 from ..storage.records import Feedback, Prediction, utcnow
 from . import api
 from .predict import classify_and_store
-from .requests import image_field, json_body
+from .request_body import image_field, json_body
 
 MAX_ID = 2**63 - 1  # larger ids cannot be stored, so they are unknown without asking the database
 

@@ -8,7 +8,7 @@ from ..storage import db, versions
 from .auth import admin_required
 from ..errors import ApiError
 from . import api
-from .requests import json_body
+from .request_body import json_body
 
 
 def model_json(row, active):

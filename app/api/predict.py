@@ -4,7 +4,7 @@ from flask import current_app, request
 from ..recognition.preprocessing import decode_payload, drawing_from_bytes
 from ..errors import ApiError
 from . import api
-from .requests import image_field, json_body
+from .request_body import image_field, json_body
 from .serialize import prediction_json
 
 

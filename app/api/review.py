@@ -8,7 +8,7 @@ from ..storage import db
 from ..storage.records import REVIEW_STATUSES
 from . import api
 from .auth import admin_required
-from .requests import json_body
+from .request_body import json_body
 
 DEFAULT_LIMIT, MAX_LIMIT = 50, 500  # rows in one listing; ids in one review
 

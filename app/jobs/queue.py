@@ -7,7 +7,7 @@ import logging
 
 from ..errors import ApiError
 from ..storage import versions
-from . import training
+from . import training_runs
 
 log = logging.getLogger(__name__)
 
@@ -32,16 +32,16 @@ def start(app, include_feedback=True):
     Redis out of reach is a 503 ``queue_unavailable``, with the opened version marked failed.
     """
     database = app.extensions["database"]
-    factory = app.extensions.get("classifier_factory", training.default_factory)()
-    version = training.start(database, factory, app.config["TRAINING_TIMEOUT"])
+    factory = app.extensions.get("classifier_factory", training_runs.default_factory)()
+    version = training_runs.start(database, factory, app.config["TRAINING_TIMEOUT"])
     queue = app.extensions.get("training_queue")
     if queue is None:
-        training.train_in_thread(app, version, include_feedback)
+        training_runs.train_in_thread(app, version, include_feedback)
         return version
     from redis.exceptions import RedisError
 
     try:
-        queue.enqueue(training.run_job, version, include_feedback, job_timeout=JOB_TIMEOUT,
+        queue.enqueue(training_runs.run_job, version, include_feedback, job_timeout=JOB_TIMEOUT,
                       description=f"train model version {version}")
     except RedisError as error:
         log.error("Could not queue model version %s: %s", version, error)

@@ -10,7 +10,7 @@ import os
 from rq import Worker
 
 from ..storage import versions
-from . import training
+from . import training_runs
 from .queue import connect
 
 HORSE_KILLED = "The training process was killed ({how}) before it finished. Start a new training run."
@@ -46,7 +46,7 @@ class AppWorker(Worker):
 
     def horse_killed(self, job, _pid, status, _rusage):
         """A training run's work horse ended without finishing: its version is failed from now on."""
-        if job.func_name != f"{training.run_job.__module__}.{training.run_job.__name__}":
+        if job.func_name != f"{training_runs.run_job.__module__}.{training_runs.run_job.__name__}":
             return
         how = f"signal {os.WTERMSIG(status)}" if status is not None and os.WIFSIGNALED(status) else f"status {status}"
         with self.app.extensions["database"].Session() as session:
@@ -55,7 +55,7 @@ class AppWorker(Worker):
 
 def work(app, burst=False):
     """Train queued runs until stopped (SIGTERM: after the current run) or, with ``burst``, until the queue is empty."""
-    from ..recognition import classifier  # noqa: F401  imported once here, not in every work horse
+    from ..recognition import classifier_factory  # noqa: F401  imported once here, not in every work horse
 
     queue = connect(app.config["REDIS_URL"])
     return AppWorker([queue], app, connection=queue.connection).work(burst=burst, logging_level="INFO")

@@ -44,7 +44,7 @@ def digit_counts():
 
     from ..recognition.handwriting import VALIDATION_PER_DIGIT
     from ..recognition.reference import STYLES
-    from ..recognition.training import heldout_indices, load_base_digits
+    from ..recognition.training_set import heldout_indices, load_base_digits
 
     held = np.bincount(load_base_digits()[1][heldout_indices()], minlength=10)
     return tuple(int(VALIDATION_PER_DIGIT * len(STYLES) + count) for count in held)

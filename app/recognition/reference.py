@@ -1,4 +1,4 @@
-"""The trusted reference set: digits no model version trains on, drawn as users draw them on a canvas.
+"""The trusted reference set: digits no model version trains on, drawn as users draw them on a drawings.
 
 - ``handwriting``: the 1,000 real validation digits (``handwriting.split_indices``), each drawn twice, once
   along its traced centre-line with a round pen and once as its own grey image (a soft brush);
@@ -13,11 +13,11 @@ from functools import lru_cache
 import numpy as np
 from joblib import Parallel, delayed
 
-from . import canvas
+from . import drawings
 from . import preprocessing as pp
 from .handwriting import load_real_digits, split_indices
 from .model import N_CLASSES
-from .training import heldout_indices, load_base_digits
+from .training_set import heldout_indices, load_base_digits
 
 SEED = 2026
 STYLES = ("pen", "ink")
@@ -27,13 +27,13 @@ def draw_real(index, style, seed=SEED):
     """Real digit ``index`` drawn on a canvas in ``style`` ("pen" or "ink"), from its own seeded stream."""
     image = load_real_digits()[0][index]
     rng = np.random.default_rng([seed, STYLES.index(style), int(index)])
-    return canvas.render_strokes(canvas.pen_strokes(image), rng) if style == "pen" else canvas.render_ink(image, rng)
+    return drawings.render_strokes(drawings.pen_strokes(image), rng) if style == "pen" else drawings.render_ink(image, rng)
 
 
 def draw_load_digit(index, seed=SEED):
     """load_digits sample ``index`` drawn along its centre-line on a canvas, from its own seeded stream."""
     inputs, labels = load_base_digits()
-    return canvas.render_digit(inputs[index], np.random.default_rng([seed, 2, int(index)]), label=labels[index])
+    return drawings.render_digit(inputs[index], np.random.default_rng([seed, 2, int(index)]), label=labels[index])
 
 
 def real_drawings(style):

@@ -111,7 +111,7 @@ def train(database, registry, factory, version, include_feedback=True, progress=
 
 def default_factory():
     """The shipped ``ClassifierFactory``, imported on first use: serving never loads the training code."""
-    from ..recognition.classifier import ClassifierFactory
+    from ..recognition.classifier_factory import ClassifierFactory
 
     return ClassifierFactory()
 

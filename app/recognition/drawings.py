@@ -14,7 +14,7 @@ from skimage.measure import approximate_polygon
 from skimage.morphology import skeletonize
 
 from . import preprocessing as pp
-from . import training
+from . import training_set
 
 SUPERSAMPLE = 4
 INKS = ((0, 0, 0), (0x22, 0x22, 0x22), (20, 30, 120))
@@ -158,12 +158,12 @@ def centreline(features, label=None, upsample=8):
 
     Bicubic upsampling, then the ink level that draws the loops a person draws the digit with (the
     heavy 6, 8, 9s opened, no loop in a 3 whose arcs run together) without breaking the shape
-    (``app.recognition.training.centre_level``, which the pen variants of the training set use too).
+    (``app.recognition.training_set.centre_level``, which the pen variants of the training set use too).
     """
     grid = np.pad(np.asarray(features, dtype=np.float32).reshape(8, 8) / 16, 1)
     size = 10 * upsample
     image = np.asarray(Image.fromarray(grid).resize((size, size), Image.Resampling.BICUBIC))
-    return skeletonize(image > training.centre_level(image, min_hole_area=12, loops=training.LOOPS.get(label)))
+    return skeletonize(image > training_set.centre_level(image, min_hole_area=12, loops=training_set.LOOPS.get(label)))
 
 
 def skeleton_segments(skeleton):

@@ -2,7 +2,7 @@
 import pytest
 
 from app import create_app
-from app.storage import registry as registry_module
+from app.storage import classifier_repo as classifier_repo_module
 from app.storage import versions
 from app.storage.model_file import read_signed, sign, verify
 from app.exceptions import ModelIntegrityError, ModelUnavailableError
@@ -77,7 +77,7 @@ class TestWorkers:
         asked, loaded = [], []
         monkeypatch.setattr(versions, "active_version", lambda session, real=versions.active_version:
                             asked.append(1) or real(session))
-        monkeypatch.setattr(registry_module, "verify", lambda *args, real=verify:
+        monkeypatch.setattr(classifier_repo_module, "verify", lambda *args, real=verify:
                             loaded.append(args[2]) or real(*args))
         client = quick_app.test_client()
         for _ in range(20):

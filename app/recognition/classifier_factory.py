@@ -11,8 +11,8 @@ from .model import SOURCES, DigitClassifier
 from .preprocessing import FEATURES_VERSION
 from .reference import reference_accuracy
 from .uncertainty import SHAPE_PERCENTILE, far_threshold, outlier_score
-from . import training as training_data
-from .training import HANDWRITING_VARIANTS, VARIANTS, heldout_indices
+from . import training_set
+from .training_set import HANDWRITING_VARIANTS, VARIANTS, heldout_indices
 
 
 class ClassifierFactory:
@@ -32,7 +32,7 @@ class ClassifierFactory:
     def training_set(self, feedback_inputs=None, feedback_labels=None):
         """This factory's training set: the real handwriting less its validation digits, load_digits less its
         held-out digits, their variants, and the feedback given."""
-        return training_data.build_training_set(feedback_inputs, feedback_labels, n_variants=self.n_variants,
+        return training_set.build_training_set(feedback_inputs, feedback_labels, n_variants=self.n_variants,
                                                 handwriting_variants=self.handwriting_variants)
 
     def new_estimator(self):
