@@ -68,7 +68,7 @@ def train(if_missing=False, with_feedback=False, variants=None, force=False):
     if reference:
         print(f"Reference accuracy: {reference['all']['overall']:.4f}")
     if refusal is not None:
-        print(f"Stored in the database ({_database_name()}); not activated. error: {refusal.message}", file=sys.stderr)
+        print(f"Stored in the database ({_database_name()}); not activated. error: {refusal}", file=sys.stderr)
         return 1
     print(f"Stored in the database ({_database_name()}); version {version} is active")
     return 0

@@ -10,6 +10,7 @@ from .learning import gate
 from .storage import versions
 from .storage.export import export as export_feedback
 from .errors import ApiError
+from .exceptions import DomainError, QualityGateError
 
 db = Manager(usage="Database schema (Alembic migrations; the app also upgrades at start-up)")
 models = Manager(usage="List model versions and choose the active one")
@@ -41,7 +42,7 @@ def train_version(with_feedback=False, variants=None, force=False):
                                        client_share=current_app.config["FEEDBACK_CLIENT_SHARE"])
     try:
         activate_version(version, force)
-    except ApiError as refusal:
+    except (QualityGateError, ApiError) as refusal:  # ApiError: learning/gate.py's refusal until it raises the former
         return version, metadata, refusal
     return version, metadata, None
 
@@ -110,8 +111,8 @@ def activate(version, force=False):
     """Serve VERSION from now on, if it reads the reference set no worse than the active version (--force: anyway)."""
     try:
         activate_version(version, force)
-    except ApiError as error:
-        print(f"error: {error.message}", file=sys.stderr)
+    except (DomainError, ApiError) as error:
+        print(f"error: {error}", file=sys.stderr)
         return 1
     print(f"Version {version} is active.")
     return 0

@@ -7,12 +7,19 @@ from .exceptions import (
     ImageTooLargeError,
     InvalidImageError,
     ModelIntegrityError,
+    ModelNotReadyError,
     ModelUnavailableError,
+    QualityGateError,
+    QueueUnavailableError,
+    TrainingAbandonedError,
+    TrainingInProgressError,
+    UnknownFeedbackError,
+    UnknownModelError,
 )
 
 
 class ApiError(Exception):
-    """An error the API answers with a given status, machine-readable code and human message."""
+    """An error of the request itself (its body, arguments, token), raised in app/api only: status, code, message."""
 
     def __init__(self, status, code, message):
         super().__init__(message)
@@ -21,13 +28,20 @@ class ApiError(Exception):
         self.message = message
 
 
-# Domain exceptions -> (status, code). The exception's own text is the message.
+# The one table of domain errors (app/exceptions.py) -> (status, code). The exception's own text is the message.
 DOMAIN_ERRORS = {
     InvalidImageError: (400, "invalid_image"),
     ImageTooLargeError: (413, "image_too_large"),
     EmptyImageError: (422, "empty_image"),
+    UnknownModelError: (404, "unknown_model"),
+    UnknownFeedbackError: (404, "unknown_feedback"),
+    ModelNotReadyError: (409, "model_not_ready"),
+    TrainingInProgressError: (409, "training_in_progress"),
+    TrainingAbandonedError: (409, "training_abandoned"),
+    QualityGateError: (409, "quality_gate"),
     ModelUnavailableError: (503, "model_unavailable"),
     ModelIntegrityError: (503, "model_unavailable"),
+    QueueUnavailableError: (503, "queue_unavailable"),
 }
 
 

@@ -5,7 +5,7 @@ Only this module and ``worker`` import RQ, and only with REDIS_URL set: serving 
 """
 import logging
 
-from ..errors import ApiError
+from ..exceptions import QueueUnavailableError
 from ..storage import versions
 from . import training_runs
 
@@ -27,9 +27,9 @@ def connect(url):
 
 
 def start(app, include_feedback=True):
-    """Open a new version (409 while one trains) and send it to be trained -> its number.
+    """Open a new version (``TrainingInProgressError`` while one trains) and send it to be trained -> its number.
 
-    Redis out of reach is a 503 ``queue_unavailable``, with the opened version marked failed.
+    Redis out of reach is a ``QueueUnavailableError``, with the opened version marked failed.
     """
     database = app.extensions["database"]
     factory = app.extensions.get("classifier_factory", training_runs.default_factory)()
@@ -47,7 +47,7 @@ def start(app, include_feedback=True):
         log.error("Could not queue model version %s: %s", version, error)
         with database.Session() as session:
             versions.fail(session, version, f"{QUEUE_UNAVAILABLE} ({type(error).__name__})")
-        raise ApiError(503, "queue_unavailable", QUEUE_UNAVAILABLE) from None
+        raise QueueUnavailableError(QUEUE_UNAVAILABLE) from None
     return version
 
 

@@ -10,7 +10,7 @@ import numpy as np
 from flask import current_app
 from sqlalchemy.exc import SQLAlchemyError
 
-from ..errors import ApiError
+from ..exceptions import TrainingAbandonedError
 from ..learning.examples import accepted_examples
 from ..storage import versions
 
@@ -32,7 +32,8 @@ def accuracy(model, inputs, labels):
 
 
 def start(database, factory, timeout):
-    """Open a new version with status training -> its number (409 while another one trains)."""
+    """Open a new version with status training -> its number (``TrainingInProgressError``
+    while another one trains)."""
     with database.Session() as session:
         versions.fail_stale(session, timeout)
         return versions.create(session, params=dict(factory.params))
@@ -80,7 +81,7 @@ def train(database, registry, factory, version, include_feedback=True, progress=
     def report(fraction):
         with database.Session() as session:
             if not versions.set_progress(session, version, fraction):
-                raise ApiError(409, "training_abandoned", ABANDONED.format(version=version))
+                raise TrainingAbandonedError(ABANDONED.format(version=version))
         if progress:
             progress(fraction)
 
@@ -99,8 +100,8 @@ def train(database, registry, factory, version, include_feedback=True, progress=
         if progress:
             progress(1.0)
         return metadata
-    except ApiError as error:
-        log.warning("%s", error.message)
+    except TrainingAbandonedError as error:  # its row already says failed
+        log.warning("%s", error)
         raise
     except Exception as error:
         log.exception("Training model version %s failed", version)

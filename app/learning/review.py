@@ -8,7 +8,7 @@ the model was unsure about, is ``accepted`` at once. Training uses accepted feed
 import numpy as np
 from sqlalchemy import func, select, update
 
-from ..errors import ApiError
+from ..exceptions import UnknownFeedbackError
 from ..storage.records import REVIEW_STATUSES, Feedback, Prediction, utcnow
 
 DECISIONS = ("accepted", "rejected")
@@ -43,13 +43,14 @@ def listing(session, status, limit):
 
 
 def decide(session, ids, status):
-    """Set the review ``status`` of the feedback ``ids`` (all or none: an unknown id is 404) -> how many."""
+    """Set the review ``status`` of the feedback ``ids`` (all or none: an unknown id is
+    ``UnknownFeedbackError``) -> how many."""
     ids = sorted(set(ids))
     known = set(session.scalars(select(Feedback.id).where(Feedback.id.in_(ids))))
     unknown = [i for i in ids if i not in known]
     if unknown:
         shown = ", ".join(map(str, unknown[:10])) + (" ..." if len(unknown) > 10 else "")
-        raise ApiError(404, "unknown_feedback", f"There is no feedback {shown}. GET /api/feedback lists them.")
+        raise UnknownFeedbackError(f"There is no feedback {shown}. GET /api/feedback lists them.")
     session.execute(update(Feedback).where(Feedback.id.in_(ids)).values(status=status, reviewed=utcnow()))
     session.commit()
     return len(ids)

@@ -4,7 +4,7 @@ from datetime import timedelta
 from sqlalchemy import exists, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
-from ..errors import ApiError
+from ..exceptions import ModelNotReadyError, TrainingInProgressError, UnknownModelError
 from ..recognition.model import SOURCES
 from .records import ActiveModel, ModelVersion, utcnow
 
@@ -14,11 +14,10 @@ STALE_ERROR = ("The training stopped making progress for {seconds:.0f} s: its pr
 
 
 def _training_in_progress(session):
-    """The 409 for a second training run, naming the one that is running."""
+    """The error for a second training run, naming the one that is running."""
     running = session.scalar(select(ModelVersion.version).where(ModelVersion.status == "training"))
     where = f"Version {running} is" if running else "Another version is"
-    return ApiError(409, "training_in_progress",
-                    f"{where} training now. Wait until its status is ready or failed, then try again.")
+    return TrainingInProgressError(f"{where} training now. Wait until its status is ready or failed, then try again.")
 
 
 def fail_stale(session, timeout):
@@ -31,7 +30,8 @@ def fail_stale(session, timeout):
 
 
 def create(session, params, status="training", **fields):
-    """Insert the next version number (max + 1) -> version. A second concurrent training run is 409."""
+    """Insert the next version number (max + 1) -> version. A second concurrent training run is
+    ``TrainingInProgressError``."""
     next_version = select(func.coalesce(func.max(ModelVersion.version), 0) + 1).scalar_subquery()
     statement = insert(ModelVersion).values(version=next_version, status=status, params=params,
                                             progress=1.0 if status == "ready" else 0.0,
@@ -93,11 +93,11 @@ def get(session, version):
 
 
 def _unknown(version):
-    return ApiError(404, "unknown_model", f"There is no model version {version}. GET /api/models lists them.")
+    return UnknownModelError(f"There is no model version {version}. GET /api/models lists them.")
 
 
 def find(session, version):
-    """One version's row; 404 ``unknown_model`` when there is none."""
+    """One version's row; ``UnknownModelError`` when there is none."""
     row = get(session, version) if 0 < version <= MAX_VERSION else None
     if row is None:
         raise _unknown(version)
@@ -110,7 +110,8 @@ def listing(session):
 
 
 def activate(session, version):
-    """Make a ready ``version`` the one every worker serves (one UPDATE); 404 unknown, 409 not ready."""
+    """Make a ready ``version`` the one every worker serves (one UPDATE); ``UnknownModelError``,
+    ``ModelNotReadyError``."""
     if not 0 < version <= MAX_VERSION:
         raise _unknown(version)
     is_ready = exists().where(ModelVersion.version == version, ModelVersion.status == "ready")
@@ -120,8 +121,7 @@ def activate(session, version):
     if result.rowcount == 1:
         return find(session, version)
     row = find(session, version)
-    raise ApiError(409, "model_not_ready",
-                   f"Version {version} is {row.status}, not ready: only a ready version can be activated.")
+    raise ModelNotReadyError(f"Version {version} is {row.status}, not ready: only a ready version can be activated.")
 
 
 def to_json(row, active, timeout=None):
