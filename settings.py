@@ -38,8 +38,9 @@ class Settings:
     ADMIN_TOKEN = os.environ.get("ADMIN_TOKEN", "")
     # A training run with no progress for this many seconds is taken as dead (its process stopped).
     TRAINING_TIMEOUT = _env_float("TRAINING_TIMEOUT", 600.0)
-    # Redis for the training queue (redis://host:6379/0): POST /api/models queues runs for
-    # `manage.py worker`. Empty: each run trains in a thread of the web worker that was asked.
+    # Redis (redis://host:6379/0), one server for two jobs. The training queue: POST /api/models queues runs for
+    # `manage.py worker`. The rate-limit counters, shared by every worker and instance. Empty: each run trains
+    # in a thread of the web worker that was asked, and the counters stay in memory.
     REDIS_URL = os.environ.get("REDIS_URL", "")
 
     # Learning from users (README, "Learning from users").
@@ -57,8 +58,7 @@ class Settings:
     PREDICT_RATE_LIMIT = os.environ.get("PREDICT_RATE_LIMIT", "")
     # Proxies in front of the app that set X-Forwarded-For (nginx: 1). 0 trusts no forwarded address.
     TRUSTED_PROXIES = _env_int("TRUSTED_PROXIES", 0)
-    # Redis (redis://host:6379/0): rate-limit counters shared by every worker and instance; empty: in memory.
-    REDIS_URL = os.environ.get("REDIS_URL", "")
+    # The counters are kept in Redis at REDIS_URL (above) when it is set.
 
     # Predictions are queued by the request and written in batches by a background thread (app/storage/writer.py):
     # every PREDICTION_FLUSH_INTERVAL seconds (0: on the request path), sooner once PREDICTION_FLUSH_ROWS wait.
@@ -100,4 +100,3 @@ class TestSettings(Settings):
         self.REDIS_URL = ""
         self.SIGNING_KEY_FILE = storage / ".signing-key"
         self.MODEL_SIGNING_KEY = "test-signing-key"
-        self.REDIS_URL = ""

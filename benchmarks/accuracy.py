@@ -22,7 +22,6 @@ import statistics
 import time
 
 import numpy as np
-from sklearn.neighbors import KNeighborsClassifier
 
 from app.recognition import preprocessing as pp
 from app.recognition import reference
@@ -33,6 +32,7 @@ from app.recognition.handwriting import load_real_digits, split_indices
 from benchmarks.handdrawn import render_handdrawn
 from benchmarks.harness import serving_app
 from benchmarks.nondigits import render_nondigits
+from benchmarks.original_pipeline import original_features, original_knn
 from benchmarks.sheet import contact_sheet
 from tests.drawing import png_bytes
 
@@ -40,24 +40,16 @@ RENDERINGS = 3
 SEED = 2024
 LATENCY_CALLS = 300
 NONDIGITS_PER_KIND = 40
-SEED_PAD = 30  # pixels of margin the seed design added around the cropped ink
-
-
-def seed_features(rgba):
-    """The seed pipeline: crop to ink, pad 30 px, square, resize to 8x8 (LANCZOS), rescale 0..16."""
-    ink = pp.crop_to_ink(pp.ink_map(pp.to_grayscale(pp.remove_transparency(rgba))))
-    return pp.rescale(pp.resize(pp.pad_to_square(np.pad(ink, SEED_PAD), ratio=0.0)))
 
 
 class SeedPipeline:
-    """The seed design: k=3 kNN on all of load_digits over seed-pipeline features; it never doubts."""
+    """The seed design (``benchmarks.original_pipeline``): k=3 kNN on all of load_digits; it never doubts."""
 
     def __init__(self):
-        inputs, labels = load_base_digits()
-        self.knn = KNeighborsClassifier(n_neighbors=3).fit(inputs, labels)
+        self.knn = original_knn()
 
     def answers(self, images):
-        digits = self.knn.predict(np.asarray([seed_features(image).ravel() for image in images]))
+        digits = self.knn.predict(np.asarray([original_features(image).ravel() for image in images]))
         return digits, np.zeros(len(images), dtype=bool)
 
 

@@ -1,11 +1,10 @@
 """Reviewing feedback (admin): GET /api/feedback lists it, POST /api/feedback/review accepts or rejects it."""
-import numpy as np
 from flask import request
 
 from ..errors import ApiError
 from ..learning.review import DECISIONS, counts, decide, listing
 from ..storage import db
-from ..storage.records import REVIEW_STATUSES
+from ..storage.records import REVIEW_STATUSES, stored_features
 from . import api
 from .auth import admin_required
 from .request_body import json_body
@@ -25,7 +24,7 @@ def feedback_json(row):
         "client": row.client,
         "created": row.created.isoformat(timespec="seconds") + "Z",
         "reviewed": row.reviewed and row.reviewed.isoformat(timespec="seconds") + "Z",
-        "input": np.frombuffer(row.features, np.uint8).reshape(8, 8).tolist(),
+        "input": stored_features([row.features])[0].tolist(),
     }
 
 

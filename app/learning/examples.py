@@ -4,7 +4,7 @@ from dataclasses import dataclass
 import numpy as np
 from sqlalchemy import select
 
-from ..storage.records import Feedback, Prediction
+from ..storage.records import Feedback, Prediction, stored_features
 from . import share
 
 
@@ -31,7 +31,7 @@ def accepted_examples(session, client_share):
     rows = session.execute(select(Prediction.features, Feedback.label, Feedback.client)
                            .join(Prediction, Feedback.prediction_id == Prediction.id)
                            .where(Feedback.status == "accepted").order_by(Feedback.id)).all()
-    inputs = np.frombuffer(b"".join(row.features for row in rows), dtype=np.uint8).reshape(len(rows), 64)
+    inputs = stored_features(row.features for row in rows).reshape(len(rows), 64)
     clients = [row.client for row in rows]
     return FeedbackExamples(inputs, np.array([row.label for row in rows], dtype=np.int64), clients,
                             share.keep(clients, client_share))

@@ -15,6 +15,7 @@ from skimage.morphology import skeletonize
 
 from . import preprocessing as pp
 from . import training_set
+from .ink import block_ink, crop_around, resize_ink, upsample_ink
 
 SUPERSAMPLE = 4
 INKS = ((0, 0, 0), (0x22, 0x22, 0x22), (20, 30, 120))
@@ -87,10 +88,7 @@ def trace(skeleton):
 
 def pen_strokes(ink, upsample=TRACE_UPSAMPLE, level=TRACE_LEVEL):
     """A grey ink image (0..1) -> its centre-line as polylines of (x, y) points in the image's pixel units."""
-    height, width = ink.shape
-    big = Image.fromarray(np.asarray(ink, dtype=np.float32)).resize((width * upsample, height * upsample),
-                                                                     Image.Resampling.BICUBIC)
-    shape = np.asarray(big) > level
+    shape = upsample_ink(ink, upsample) > level
     strokes = []
     for path in trace(skeletonize(shape)):
         points = approximate_polygon(np.asarray(path, dtype=float), SIMPLIFY) if len(path) > 2 else np.asarray(path)
@@ -134,12 +132,10 @@ def render_ink(ink, rng, size=None):
     """A grey ink image (0..1) -> a random canvas-like RGBA drawing of the image itself: scaled to 35-95 % of
     the canvas height, placed anywhere, its strokes made up to a fifth heavier or lighter."""
     size = int(size or canvas_size(rng))
-    ink = np.asarray(ink, dtype=np.float32)
-    rows, cols = np.flatnonzero(ink.max(axis=1) > 0.05), np.flatnonzero(ink.max(axis=0) > 0.05)
-    ink = ink[rows[0]:rows[-1] + 1, cols[0]:cols[-1] + 1]
+    ink = crop_around(np.asarray(ink, dtype=np.float32))
     height = int(rng.uniform(*HEIGHT_SHARE) * size)
     width = max(1, min(size - 2, round(ink.shape[1] * height / ink.shape[0])))
-    scaled = np.clip(np.asarray(Image.fromarray(ink).resize((width, height), Image.Resampling.BICUBIC)), 0, 1)
+    scaled = resize_ink(ink, height, width)
     steps = int(round(rng.uniform(-0.2, 0.2) * height / 10))  # about a fifth of a typical stroke
     if steps > 0:
         scaled = ndimage.grey_dilation(scaled, size=(2 * steps + 1,) * 2)
@@ -160,9 +156,7 @@ def centreline(features, label=None, upsample=8):
     heavy 6, 8, 9s opened, no loop in a 3 whose arcs run together) without breaking the shape
     (``app.recognition.training_set.centre_level``, which the pen variants of the training set use too).
     """
-    grid = np.pad(np.asarray(features, dtype=np.float32).reshape(8, 8) / 16, 1)
-    size = 10 * upsample
-    image = np.asarray(Image.fromarray(grid).resize((size, size), Image.Resampling.BICUBIC))
+    image = upsample_ink(block_ink(features), upsample)
     return skeletonize(image > training_set.centre_level(image, min_hole_area=12, loops=training_set.LOOPS.get(label)))
 
 

@@ -14,7 +14,6 @@ from dataclasses import dataclass
 
 import numpy as np
 from joblib import Parallel, delayed
-from PIL import Image
 from scipy import ndimage
 from skimage.morphology import skeletonize
 from sklearn.datasets import load_digits
@@ -22,6 +21,7 @@ from sklearn.model_selection import train_test_split
 
 from . import preprocessing as pp
 from .handwriting import load_real_digits, split_indices
+from .ink import block_ink, crop_around, upsample_ink
 from .model import SOURCES
 from .preprocessing import holes
 
@@ -89,8 +89,8 @@ def training_indices(labels=None):
 
 def redraw(features, margin=MARGIN):
     """8x8 block counts -> binary 32x32 bitmap (bilinear upsampling, half-ink threshold), with a margin."""
-    grid = np.pad(np.asarray(features, dtype=np.float32).reshape(pp.GRID, pp.GRID) / pp.MAX_VALUE, 1)
-    size = (pp.GRID + 2) * UPSAMPLE
+    grid = block_ink(features)
+    size = grid.shape[0] * UPSAMPLE
     bitmap = pp.resize_to(grid, size, size)[UPSAMPLE:-UPSAMPLE, UPSAMPLE:-UPSAMPLE] > 0.5
     return np.pad(bitmap, margin).astype(np.float32)
 
@@ -159,10 +159,8 @@ def variant(bitmap, rng):
 
 def smooth_upsample(features, upsample=PEN_UPSAMPLE, margin=MARGIN * PEN_UPSAMPLE // UPSAMPLE):
     """8x8 block counts -> ink levels 0..1 at ``upsample`` x the resolution (bicubic), with a margin."""
-    grid = np.pad(np.asarray(features, dtype=np.float32).reshape(pp.GRID, pp.GRID) / pp.MAX_VALUE, 1)
-    size = (pp.GRID + 2) * upsample
-    image = np.asarray(Image.fromarray(grid).resize((size, size), Image.Resampling.BICUBIC))
-    return np.pad(np.clip(image[upsample:-upsample, upsample:-upsample], 0, 1), margin)
+    image = upsample_ink(block_ink(features), upsample)
+    return np.pad(image[upsample:-upsample, upsample:-upsample], margin)
 
 
 def centre_level(image, thresholds=CENTRE_THRESHOLDS, min_hole_area=8, loops=None):
@@ -184,14 +182,6 @@ def centre_level(image, thresholds=CENTRE_THRESHOLDS, min_hole_area=8, loops=Non
         found = holes(shape, min_hole_area)
         candidates.append((-found if loops is None else abs(found - loops), threshold))
     return min(candidates)[1]
-
-
-def crop_around(image, pad, level=0.05):
-    """The part of the image around its ink (above ``level``), with ``pad`` pixels of room."""
-    rows, cols = np.flatnonzero((image > level).any(axis=1)), np.flatnonzero((image > level).any(axis=0))
-    if not rows.size:
-        return image
-    return np.pad(image[rows[0]:rows[-1] + 1, cols[0]:cols[-1] + 1], pad)
 
 
 def pen_source(features, loops=None):
@@ -279,10 +269,7 @@ def base_set(indices, n_variants, seed=VARIANT_SEED):
 
 def upsampled_ink(image, upsample=HANDWRITING_UPSAMPLE):
     """A 28x28 grey ink image (0..1) -> the same ink ``upsample`` times larger (bicubic), as a drawing's ink map."""
-    height, width = image.shape
-    big = Image.fromarray(np.asarray(image, dtype=np.float32)).resize((width * upsample, height * upsample),
-                                                                       Image.Resampling.BICUBIC)
-    return np.clip(np.asarray(big), 0.0, 1.0)
+    return upsample_ink(image, upsample)
 
 
 def ink_features(ink):

@@ -5,7 +5,7 @@ from pathlib import Path
 import numpy as np
 from sqlalchemy import select
 
-from .records import Feedback, Prediction
+from .records import Feedback, Prediction, stored_features
 
 COLUMNS = ("feedback_id", "prediction_id", "label", "predicted", "model_version", "status", "client", "created")
 FORMATS = (".csv", ".npz")
@@ -20,11 +20,6 @@ def feedback_rows(session):
                            .order_by(Feedback.id)).all()
 
 
-def feedback_inputs(rows):
-    """The features of ``feedback_rows`` as an (n, 8, 8) uint8 array."""
-    return np.frombuffer(b"".join(row.features for row in rows), dtype=np.uint8).reshape(len(rows), 8, 8)
-
-
 def write_csv(path, rows):
     """One line per feedback: the columns above, then the 64 features f0..f63 (row-major, 0..16)."""
     with open(path, "w", newline="") as handle:
@@ -36,7 +31,8 @@ def write_csv(path, rows):
 
 def write_npz(path, rows):
     """Arrays: inputs (n, 8, 8) uint8, labels, predicted, prediction_ids, model_versions, statuses (review)."""
-    np.savez_compressed(path, inputs=feedback_inputs(rows), labels=np.array([row.label for row in rows], dtype=np.int64),
+    np.savez_compressed(path, inputs=stored_features(row.features for row in rows),
+                        labels=np.array([row.label for row in rows], dtype=np.int64),
                         predicted=np.array([row.digit for row in rows], dtype=np.int64),
                         prediction_ids=np.array([row.prediction_id for row in rows], dtype=np.int64),
                         model_versions=np.array([row.model_version for row in rows], dtype=np.int64),

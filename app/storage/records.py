@@ -2,6 +2,7 @@
 bytes, the active one, and the blocks of prediction ids handed out."""
 from datetime import datetime, timezone
 
+import numpy as np
 from sqlalchemy import (JSON, BigInteger, CheckConstraint, DateTime, Float, ForeignKey, Index, Integer,
                         LargeBinary, MetaData, SmallInteger, String, Text, func, insert, select, update)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -140,6 +141,12 @@ def reserve_prediction_ids(connection, count):
 def next_prediction_id(connection):
     """The lowest prediction id nobody was given yet."""
     return connection.execute(select(IdBlock.next_id).where(IdBlock.name == "predictions")).scalar_one()
+
+
+def stored_features(blobs):
+    """``Prediction.features`` blobs (64 bytes each, as ``prediction_row`` stores them) -> (n, 8, 8) uint8."""
+    blobs = list(blobs)
+    return np.frombuffer(b"".join(blobs), dtype=np.uint8).reshape(len(blobs), 8, 8)
 
 
 def prediction_row(prediction_id, image, features, prediction, version):
