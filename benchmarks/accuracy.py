@@ -25,16 +25,15 @@ import numpy as np
 
 from app.recognition import preprocessing as pp
 from app.recognition import reference
-from app.recognition.drawings import add_speck, render_set
+from app.recognition.drawings import add_speck, png_bytes, render_set
 from app.recognition.classifier_factory import ClassifierFactory
 from app.recognition.training_set import build_training_set, heldout_indices, ink_features, load_base_digits, upsampled_ink
 from app.recognition.handwriting import load_real_digits, split_indices
 from benchmarks.handdrawn import render_handdrawn
 from benchmarks.harness import serving_app
-from benchmarks.nondigits import render_nondigits
 from benchmarks.original_pipeline import original_features, original_knn
 from benchmarks.sheet import contact_sheet
-from tests.drawing import png_bytes
+from evaluation.nondigits import render_nondigits
 
 RENDERINGS = 3
 SEED = 2024

@@ -15,7 +15,6 @@ import http.client
 import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -24,8 +23,8 @@ from pathlib import Path
 
 import numpy as np
 
-from app.recognition.drawings import render_digit
-from tests.drawing import data_uri
+from app.recognition.drawings import data_uri, render_digit
+from evaluation.processes import free_port, process_table, stop
 
 ROOT = Path(__file__).resolve().parent.parent
 LUA = ROOT / "benchmarks" / "wrk" / "rotate.lua"
@@ -68,18 +67,6 @@ def wrk(port, path, bodies, connections, seconds):
     return figures
 
 
-def process_table():
-    """{pid: (parent pid, CPU clock ticks used so far, user + system)} of every process, from /proc."""
-    table = {}
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        table[int(stat.parent.name)] = (int(fields[1]), int(fields[11]) + int(fields[12]))
-    return table
-
-
 def process_tree_cpu(pid):
     """CPU seconds (user + system) used so far by process ``pid`` and its children (gunicorn's workers).
 
@@ -87,12 +74,6 @@ def process_tree_cpu(pid):
     """
     ticks = sum(used for child, (parent, used) in process_table().items() if pid in (child, parent))
     return ticks / os.sysconf("SC_CLK_TCK")
-
-
-def free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def request_status(port, method, path, body=None):
@@ -120,16 +101,6 @@ def wait_ready(port, process, method, path, body=None, timeout=120):
             pass
         time.sleep(0.02)
     raise RuntimeError(f"not ready after {timeout} s")
-
-
-def stop(process):
-    """SIGTERM (gunicorn's graceful shutdown), then SIGKILL after 20 s."""
-    process.terminate()
-    try:
-        process.wait(20)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
 
 
 def ours_env(storage, key):

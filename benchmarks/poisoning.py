@@ -28,13 +28,12 @@ import numpy as np
 from joblib import Parallel, delayed
 
 from app import create_app
-from app.recognition.drawings import pen_strokes, render_ink, render_strokes
+from app.recognition.drawings import data_uri, pen_strokes, render_ink, render_strokes
 from app.recognition import preprocessing as pp
 from app.recognition.classifier_factory import ClassifierFactory
 from app.recognition.handwriting import load_real_digits, split_indices
 from app.recognition.reference import reference_set
 from settings import TestSettings
-from tests.drawing import data_uri
 
 ADMIN_TOKEN = "bench-admin-token"
 ADMIN = {"Authorization": f"Bearer {ADMIN_TOKEN}"}

@@ -24,7 +24,7 @@ from app.recognition.model import SOURCES
 from app.recognition.uncertainty import SHAPE_PERCENTILE, far_threshold, judge
 from app.recognition.drawings import render_set
 from benchmarks.handdrawn import render_handdrawn
-from benchmarks.nondigits import KINDS, render_nondigits
+from evaluation.nondigits import KINDS, render_nondigits
 
 CONFIGS = {
     "default": {},

@@ -12,8 +12,7 @@ import numpy as np
 from app.recognition import reference
 from benchmarks.handdrawn import render_handdrawn
 from benchmarks.harness import serving_app
-from benchmarks.nondigits import KINDS, render_nondigits
-from tests.drawing import data_uri
+from evaluation.nondigits import KINDS, render_nondigits
 
 SEED = 2025
 PER_KIND = 60

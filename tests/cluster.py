@@ -18,7 +18,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from benchmarks.load import free_port, process_table
+from evaluation.processes import free_port, process_table
 
 ROOT = Path(__file__).resolve().parent.parent
 NGINX_CONFIG = ROOT / "deploy" / "nginx"

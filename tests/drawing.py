@@ -1,15 +1,7 @@
 """Test helpers: drawings as a browser canvas exports them (``draw_strokes``), encoded as files and data URIs."""
 import base64
-import io
 
-from app.recognition.drawings import draw_strokes  # noqa: F401  (the tests draw through it)
-
-
-def png_bytes(image, format="PNG"):
-    """Encode a Pillow image."""
-    buffer = io.BytesIO()
-    image.save(buffer, format=format)
-    return buffer.getvalue()
+from app.recognition.drawings import data_uri, draw_strokes, png_bytes  # noqa: F401  (the tests draw through them)
 
 
 def b64(raw):
@@ -20,11 +12,6 @@ def b64(raw):
 def raw_uri(raw, mime="image/png"):
     """File bytes -> a base64 data URI."""
     return f"data:{mime};base64,{b64(raw)}"
-
-
-def data_uri(image):
-    """A PNG data URI, as canvas.toDataURL() gives."""
-    return raw_uri(png_bytes(image))
 
 
 SEVEN = [[(70, 62), (140, 60), (212, 58)], [(212, 58), (180, 120), (150, 180), (126, 236)]]

@@ -19,7 +19,7 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from app.storage.db import Database
-from benchmarks.load import free_port
+from evaluation.processes import free_port
 from tests.services import unavailable
 
 SERVER_OPTIONS = "-c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off"

@@ -14,7 +14,7 @@ import pytest
 from redis import Redis
 from redis.exceptions import ConnectionError as RedisConnectionError
 
-from benchmarks.load import free_port, stop
+from evaluation.processes import free_port, stop
 
 
 def unavailable(package, script, reason):

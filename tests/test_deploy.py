@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from benchmarks.load import free_port
+from evaluation.processes import free_port
 from tests.cluster import ADMIN, Cluster, in_flight, kill_tree, load, request, wait_until
 from tests.drawing import ONE, SEVEN, ZERO, data_uri, draw_strokes
 from tests.postgres import new_database

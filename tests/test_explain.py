@@ -6,7 +6,7 @@ import pytest
 
 from app.recognition.uncertainty import DOT_EXTENT, FAR, SHAPE, SPLIT, far_threshold, judge
 from app.recognition.drawings import render_strokes
-from benchmarks.nondigits import glyph, scribble
+from evaluation.nondigits import glyph, scribble
 from tests.drawing import ONE, SEVEN, ZERO, data_uri, draw_strokes
 
 

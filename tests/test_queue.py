@@ -19,7 +19,7 @@ from app.jobs.queue import QUEUE_NAME
 from app.jobs.worker import work
 from app.recognition import training_set
 from app.storage.records import ModelVersion, utcnow
-from benchmarks.load import free_port
+from evaluation.processes import free_port
 from tests.db_fixtures import ADMIN, BOTH_DATABASES, quick_training_set
 from tests.test_api import error_of, seven_uri
 

@@ -14,7 +14,7 @@ from threadpoolctl import threadpool_info, threadpool_limits
 from app import create_app
 from app.serve import DigitsServer, gunicorn_options
 from app.storage.records import Prediction
-from benchmarks.load import free_port, stop
+from evaluation.processes import free_port, stop
 from tests.cluster import request, wait_until
 import settings as settings_module
 from settings import Settings

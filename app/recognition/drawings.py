@@ -6,7 +6,11 @@ drawn with a round pen at a random size, place, slant and width on a canvas of r
 (``render_strokes``), supersampled and reduced with LANCZOS so the edges are anti-aliased like a browser's.
 ``render_ink`` draws a grey ink image itself instead (a soft brush's look), thickened or thinned.
 A load_digits sample is drawn along its centre-line too (``render_digit``); ``add_speck`` adds a stray dot.
+``png_bytes`` and ``data_uri`` encode a drawing as the page sends it.
 """
+import base64
+import io
+
 import numpy as np
 from PIL import Image, ImageDraw
 from scipy import ndimage
@@ -57,6 +61,18 @@ def draw_strokes(strokes, size=280, width=16, ink=(20, 20, 20), background=None)
         flat.alpha_composite(image)
         return flat
     return image
+
+
+def png_bytes(image, format="PNG"):
+    """A Pillow image encoded as a file (PNG unless ``format`` says otherwise)."""
+    buffer = io.BytesIO()
+    image.save(buffer, format=format)
+    return buffer.getvalue()
+
+
+def data_uri(image):
+    """A PNG data URI of the image, as the page's canvas.toDataURL() gives."""
+    return "data:image/png;base64," + base64.b64encode(png_bytes(image)).decode()
 
 
 def trace(skeleton):
