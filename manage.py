@@ -38,7 +38,7 @@ def _database_name():
 
 def _has_usable_model():
     try:
-        _repo().get()
+        _repo().current()
         return True
     except (ModelUnavailableError, ModelIntegrityError) as error:
         print(error)
@@ -86,7 +86,7 @@ def describe(name, prediction):
 def predict(files):
     """Print the digit, its confidence, any doubt and the closest training digits for each image file."""
     try:
-        model = _repo().get()
+        model = _repo().current().model
     except (ModelUnavailableError, ModelIntegrityError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2

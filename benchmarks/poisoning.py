@@ -148,7 +148,7 @@ class Service:
 
     def served_digits(self, features):
         """What the served (active) version answers for these features."""
-        return np.array([p.digit for p in self.app.extensions["classifier_repo"].get().predict(features)])
+        return np.array([p.digit for p in self.app.extensions["classifier_repo"].current().model.predict(features)])
 
     def reference_overall(self):
         active = self.client.get("/api/models").get_json()["active"]

@@ -5,8 +5,8 @@ import pytest
 
 from app import create_app
 from app.recognition.classifier_factory import ClassifierFactory
-from app.storage.model_file import write_signed
 from settings import TestSettings
+from tests.signed import write_signed
 
 pytest_plugins = ["tests.services", "tests.postgres", "tests.db_fixtures"]
 

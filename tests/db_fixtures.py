@@ -9,8 +9,8 @@ from app import create_app
 from app.storage import db
 from app.recognition import training_set
 from app.recognition.classifier_factory import ClassifierFactory
-from app.storage.model_file import write_signed
 from app.recognition.training_set import TrainingSet, add_feedback, load_base_digits
+from tests.signed import write_signed
 
 ADMIN_TOKEN = "test-admin-token"
 ADMIN = {"Authorization": f"Bearer {ADMIN_TOKEN}"}

@@ -10,12 +10,13 @@ import numpy as np
 import pytest
 
 from app.storage import model_file as clf
-from app.storage.model_file import read_signed, write_signed
+from app.storage.model_file import read_signed
 from app.exceptions import ModelIntegrityError
 from app.recognition import preprocessing as pp
 from app.recognition.model import DERIVED, SOURCES, DigitClassifier
 from app.recognition.training_set import load_base_digits
 from tests.drawing import SEVEN, draw_strokes
+from tests.signed import write_signed
 
 KEY = b"test-signing-key"
 

@@ -6,8 +6,9 @@ import pytest
 
 from app import commands
 from app.storage.db import SCHEMA_HEAD
-from app.storage.model_file import read_signed, write_signed
+from app.storage.model_file import read_signed
 from tests.db_fixtures import ADMIN, BOTH_DATABASES
+from tests.signed import write_signed
 from tests.test_api import seven_uri
 from tests.test_manage import manage
 

@@ -25,7 +25,7 @@ def test_clean_digit_is_not_flagged(client, strokes, digit):
 
 def test_neighbors_are_the_k_nearest_that_voted(client, app):
     body = predict(client, draw_strokes(SEVEN))
-    model = app.extensions["classifier_repo"].get()
+    model = app.extensions["classifier_repo"].current().model
     neighbors = body["neighbors"]
     assert len(neighbors) == model.n_neighbors
     distances = [n["distance"] for n in neighbors]
@@ -69,7 +69,7 @@ def test_a_dot_and_a_cross_are_flagged_in_both_routes(client, strokes):
 def test_batch_replies_are_explained_too(client, app):
     images = [data_uri(draw_strokes(SEVEN)), data_uri(render_strokes(glyph("K"), np.random.default_rng(5)))]
     slots = client.post("/api/predict/batch", json={"images": images}).get_json()["predictions"]
-    n_neighbors = app.extensions["classifier_repo"].get().n_neighbors
+    n_neighbors = app.extensions["classifier_repo"].current().model.n_neighbors
     assert slots[0]["uncertain"] is False and len(slots[0]["neighbors"]) == n_neighbors
     assert slots[1]["uncertain"] is True
 

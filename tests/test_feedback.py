@@ -152,7 +152,7 @@ def post(url, body):
 
 def stored_predictions(app, count):
     """``count`` predictions stored directly (the endpoint's own cost is not what these tests measure)."""
-    model = app.extensions["classifier_repo"].get()
+    model = app.extensions["classifier_repo"].current().model
     features = np.full((8, 8), 8, np.uint8)
     prediction = model.predict_one(features)
     return [app.extensions["prediction_writer"].submit(b"png", features, prediction, 1) for _ in range(count)]

@@ -6,8 +6,8 @@ import sys
 
 import pytest
 
-from app.storage.model_file import write_signed
 from tests.drawing import ZERO, draw_strokes
+from tests.signed import write_signed
 
 
 KEY = "cli-test-key"

@@ -14,11 +14,11 @@ from app import create_app
 from app.exceptions import ConfigurationError, ModelIntegrityError, ModelUnavailableError
 from app.storage import versions
 from app.storage.db import Database
-from app.storage.model_file import write_signed
 from app.storage.records import ModelBlob, ModelVersion, utcnow
 from app.storage.classifier_repo import ClassifierRepo
 import settings as settings_module
 from tests.db_fixtures import BOTH_DATABASES
+from tests.signed import write_signed
 from tests.test_api import error_of, seven_uri
 
 ROOT = Path(__file__).resolve().parent.parent

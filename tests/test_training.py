@@ -5,12 +5,12 @@ import pytest
 from app import create_app
 from app.recognition import training_set
 from app.recognition.classifier_factory import ClassifierFactory
-from app.storage.model_file import write_signed
 from app.recognition.model import SOURCES
 from app.recognition.preprocessing import stroke_width
 from app.recognition.training_set import build_training_set, heldout_indices, load_base_digits, training_indices
 from app.recognition.drawings import render_set
 from tests.drawing import data_uri
+from tests.signed import write_signed
 
 
 def test_heldout_split_is_fixed_stratified_and_disjoint():

@@ -31,7 +31,7 @@ def stored_ids(app):
 
 
 def answer(app):
-    return app.extensions["classifier_repo"].get().predict_one(FEATURES)
+    return app.extensions["classifier_repo"].current().model.predict_one(FEATURES)
 
 
 def test_the_reply_names_a_prediction_that_is_written_later(background_app):

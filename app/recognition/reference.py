@@ -49,12 +49,6 @@ def all_real_drawings():
     return [image for images, _ in parts for image in images], np.concatenate([labels for _, labels in parts])
 
 
-def load_digits_drawings():
-    """(RGBA drawings, labels) of the held-out load_digits."""
-    held = heldout_indices()
-    return [draw_load_digit(i) for i in held], load_base_digits()[1][held]
-
-
 def _features(draw, items):
     """8x8 features of the drawings ``draw(item)`` (one worker's share)."""
     return [pp.features_from_image(draw(*item)).ravel() for item in items]

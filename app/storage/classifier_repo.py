@@ -100,10 +100,6 @@ class ClassifierRepo:
         """Check the active version on the next request (after this process activated one)."""
         self._checked_at = float("-inf")
 
-    def get(self):
-        """The active ``DigitClassifier``."""
-        return self.current().model
-
     @property
     def metadata(self):
         """The active model's metadata (with its version), or None when no model can be served."""

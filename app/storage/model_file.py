@@ -119,11 +119,6 @@ def write_atomically(path, data):
         raise
 
 
-def write_signed(path, model, metadata, key):
-    """Write ``model`` and ``metadata`` to ``path`` atomically (temp file + rename), HMAC-signed."""
-    write_atomically(path, sign(model, metadata, key))
-
-
 def read_signed(path, key):
     """Read and verify a model file -> (model, metadata). Nothing is unpickled before the HMAC matches."""
     path = Path(path)
