@@ -1,5 +1,6 @@
 """The one JSON error shape of the API: ``{"error": {"code": ..., "message": ...}}``."""
 from flask import current_app, jsonify, request
+from sqlalchemy.exc import InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException
 
 from .exceptions import (
@@ -97,6 +98,14 @@ def handle_http_exception(error):
     return error_response(error.code, _snake_case(error.name), error.description)
 
 
+def handle_database_error(error):
+    """An unreachable or locked database is 503 in the one error shape; details go to the log."""
+    current_app.logger.error("Database error: %s", error)
+    return error_response(503, "database_unavailable",
+                          "The database cannot be reached right now. Try again shortly; if it persists, "
+                          "check DATABASE_URL and run `python manage.py db upgrade`.")
+
+
 def handle_unexpected_error(error):
     """Keep the JSON shape even for bugs; details only in debug mode."""
     current_app.logger.exception("Unhandled error on %s", request.path)
@@ -109,5 +118,7 @@ def init_app(app):
     app.register_error_handler(ApiError, handle_api_error)
     for cls in DOMAIN_ERRORS:
         app.register_error_handler(cls, handle_domain_error)
+    for cls in (OperationalError, InterfaceError):
+        app.register_error_handler(cls, handle_database_error)
     app.register_error_handler(HTTPException, handle_http_exception)
     app.register_error_handler(Exception, handle_unexpected_error)

@@ -7,10 +7,7 @@ from pathlib import Path
 from flask import current_app, g
 from sqlalchemy import create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.orm import sessionmaker
-
-from ..errors import error_response
 
 log = logging.getLogger(__name__)
 
@@ -113,20 +110,11 @@ def close_session(_error=None):
         opened.close()
 
 
-def handle_database_error(error):
-    """An unreachable or locked database is 503 in the one error shape; details go to the log."""
-    current_app.logger.error("Database error: %s", error)
-    return error_response(503, "database_unavailable",
-                          "The database cannot be reached right now. Try again shortly; if it persists, "
-                          "check DATABASE_URL and run `python manage.py db upgrade`.")
-
-
 def init_app(app):
-    """Create the app's database, migrate it to the latest schema and wire the session teardown."""
+    """Create the app's database, migrate it to the latest schema and wire the session teardown (an unreachable
+    database is answered in app/errors.py)."""
     database = Database(app.config["DATABASE_URL"])
     app.extensions["database"] = database
     app.teardown_appcontext(close_session)
-    for cls in (OperationalError, InterfaceError):
-        app.register_error_handler(cls, handle_database_error)
     database.upgrade(models_dir=app.config["MODELS_DIR"])
     return database
