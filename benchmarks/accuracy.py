@@ -33,6 +33,7 @@ from app.recognition.handwriting import load_real_digits, split_indices
 from benchmarks.handdrawn import render_handdrawn
 from benchmarks.harness import serving_app
 from benchmarks.nondigits import render_nondigits
+from benchmarks.original_pipeline import seed_features
 from benchmarks.sheet import contact_sheet
 from tests.drawing import png_bytes
 
@@ -40,13 +41,6 @@ RENDERINGS = 3
 SEED = 2024
 LATENCY_CALLS = 300
 NONDIGITS_PER_KIND = 40
-SEED_PAD = 30  # pixels of margin the seed design added around the cropped ink
-
-
-def seed_features(rgba):
-    """The seed pipeline: crop to ink, pad 30 px, square, resize to 8x8 (LANCZOS), rescale 0..16."""
-    ink = pp.crop_to_ink(pp.ink_map(pp.to_grayscale(pp.remove_transparency(rgba))))
-    return pp.rescale(pp.resize(pp.pad_to_square(np.pad(ink, SEED_PAD), ratio=0.0)))
 
 
 class SeedPipeline:

@@ -9,13 +9,12 @@ import base64
 import io
 import pickle
 
-import numpy as np
 from flask import Flask, request
 from PIL import Image
 from sklearn.datasets import load_digits
 from sklearn.neighbors import KNeighborsClassifier
 
-PAD = 30  # pixels of margin the seed design added around the cropped ink
+from benchmarks.original_pipeline import seed_features
 
 
 def train(path):
@@ -25,21 +24,10 @@ def train(path):
         pickle.dump(KNeighborsClassifier(n_neighbors=3).fit(digits.data, digits.target), handle)
 
 
-def seed_features(uri):
-    """Data URI -> 64 features: flatten on white, invert, crop to ink, pad, square, resize, rescale."""
-    raw = base64.b64decode(uri.split(",", 1)[-1])
-    image = Image.open(io.BytesIO(raw)).convert("RGBA")
-    flat = Image.new("RGBA", image.size, (255, 255, 255, 255))
-    flat.alpha_composite(image)
-    ink = 255.0 - np.asarray(flat.convert("L"), dtype=np.float64)
-    rows, cols = np.flatnonzero(ink.max(axis=1) > 38), np.flatnonzero(ink.max(axis=0) > 38)
-    ink = np.pad(ink[rows[0]:rows[-1] + 1, cols[0]:cols[-1] + 1], PAD)
-    side = max(ink.shape)
-    top, left = (side - ink.shape[0]) // 2, (side - ink.shape[1]) // 2
-    ink = np.pad(ink, ((top, side - ink.shape[0] - top), (left, side - ink.shape[1] - left)))
-    small = np.asarray(Image.fromarray(ink.astype(np.float32), mode="F").resize((8, 8), Image.Resampling.LANCZOS))
-    small = np.clip(small, 0, None)
-    return np.rint(small / small.max() * 16).reshape(1, 64)
+def features_of(uri):
+    """Data URI -> 64 features by the seed pipeline (``benchmarks.original_pipeline``)."""
+    image = Image.open(io.BytesIO(base64.b64decode(uri.split(",", 1)[-1]))).convert("RGBA")
+    return seed_features(image).reshape(1, 64)
 
 
 def create_app(model_path):
@@ -50,7 +38,7 @@ def create_app(model_path):
     def predict():
         with open(model_path, "rb") as handle:  # the original read the model on every request
             model = pickle.load(handle)
-        return {"digit": int(model.predict(seed_features(request.get_json()["image"]))[0])}
+        return {"digit": int(model.predict(features_of(request.get_json()["image"]))[0])}
 
     return app
 
