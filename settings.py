@@ -80,6 +80,8 @@ class Settings:
     PORT = _env_int("PORT", 5000)
     WORKERS = _env_int("WORKERS", os.cpu_count() or 1)  # gunicorn worker processes (`manage.py serve`)
     THREADS = _env_int("THREADS", 2)  # threads per worker
+    # Threads of a worker that read one batch's images side by side (app/api/batch.py); 1 reads them in turn.
+    BATCH_THREADS = _env_int("BATCH_THREADS", os.cpu_count() or 1)
     TESTING = False
 
 
