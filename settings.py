@@ -78,8 +78,15 @@ class Settings:
     FRONTEND_DIST = Path(os.environ.get("FRONTEND_DIST", BASE_DIR / "frontend" / "dist"))
     HOST = os.environ.get("HOST", "127.0.0.1")
     PORT = _env_int("PORT", 5000)
+    # gunicorn worker processes x threads (gthread: keep-alive connections wait in its poller, not on a thread).
+    # Measured 2026-12-05 09:19-09:23 (`benchmarks.load`, 2 cores, load average 10-17 from other work), ours' server
+    # CPU ms per request / its share of the floor's req/s: 2x1 3.46 / 43 %, 2x2 3.68 / 46 %, 2x4 3.74 / 21 %,
+    # 4x1 4.44 / 9 %. One worker per core and 2 threads: the least CPU per request within noise of 2x1, and a slow
+    # client does not stall a whole worker.
     WORKERS = _env_int("WORKERS", os.cpu_count() or 1)  # gunicorn worker processes (`manage.py serve`)
     THREADS = _env_int("THREADS", 2)  # threads per worker
+    # Threads of a worker that read one batch's images side by side (app/api/batch.py); 1 reads them in turn.
+    BATCH_THREADS = _env_int("BATCH_THREADS", os.cpu_count() or 1)
     TESTING = False
 
 

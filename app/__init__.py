@@ -6,6 +6,7 @@ from threadpoolctl import threadpool_limits
 
 from . import errors
 from .api import api, frontend, limits
+from .api.json_provider import OrjsonProvider
 from .jobs import queue
 from .learning import clients
 from .storage import classifier_repo, db, writer
@@ -27,7 +28,7 @@ def create_app(settings=None):
     threadpool_limits(limits=1)
     app = Flask(__name__, static_folder=None)
     app.config.update(_settings_to_config(settings))
-    app.json.sort_keys = False
+    app.json = OrjsonProvider(app)  # replies encoded by orjson (app/api/json_provider.py)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
     db.init_app(app)  # migrates the schema to the latest revision

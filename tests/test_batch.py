@@ -3,6 +3,7 @@ import json
 import shutil
 import sys
 
+import numpy as np
 import pytest
 from PIL import Image
 
@@ -121,3 +122,16 @@ class TestBatchErrors:
     def test_no_model_is_503(self, empty_app):
         response = batch(empty_app.test_client(), [SEVEN_URI])
         assert response.status_code == 503 and error_of(response) == "model_unavailable"
+
+
+def test_images_read_on_several_threads_give_the_replies_read_in_turn():
+    from app.api.batch import read_images
+
+    images = [SEVEN_URI, "not base64 !!", BOMB_URI, ONE_URI, TRUNCATED_URI, ZERO_URI] * 3
+    in_turn, threaded = read_images(images, 4096, threads=1), read_images(images, 4096, threads=3)
+    assert len(threaded) == len(images)
+    for one, other in zip(in_turn, threaded):
+        if isinstance(one, tuple):
+            assert np.array_equal(one[0], other[0]) and one[1].extent == other[1].extent
+        else:
+            assert one == other

@@ -13,7 +13,7 @@ from app.storage import model_file as clf
 from app.storage.model_file import read_signed
 from app.exceptions import ModelIntegrityError
 from app.recognition import preprocessing as pp
-from app.recognition.model import DERIVED, SOURCES, DigitClassifier
+from app.recognition.model import DERIVED, DROPPED, SOURCES, DigitClassifier
 from app.recognition.training_set import load_base_digits
 from tests.drawing import SEVEN, draw_strokes
 from tests.signed import write_signed
@@ -38,24 +38,38 @@ def test_a_model_trained_on_real_handwriting_reads_real_handwriting_it_never_saw
     assert min(reference["handwriting"]["per_digit"]) >= 0.85
 
 
-def test_probabilities_match_scikit_learn(trained):
+def scikit_learn_reference(model):
+    """scikit-learn's ``KNeighborsClassifier`` fitted on the model's samples with its parameters (the model keeps
+    none: the tests build their own)."""
+    from sklearn.neighbors import KNeighborsClassifier
+
+    return KNeighborsClassifier(n_neighbors=model.n_neighbors, weights=model.weights).fit(
+        model.inputs.astype(np.float32), model.labels)
+
+
+@pytest.fixture(scope="module")
+def reference_knn(trained):
+    return scikit_learn_reference(trained[0])
+
+
+def test_probabilities_match_scikit_learn(trained, reference_knn):
     model, _ = trained
     inputs, _ = load_base_digits()
     sample = inputs[:50].astype(float) + np.random.default_rng(0).normal(0, 2, (50, 64))
     predictions = model.predict(sample)
-    expected = model.knn.predict_proba(sample)
+    expected = reference_knn.predict_proba(sample)
     assert np.allclose([p.probabilities for p in predictions], expected)
-    assert [p.digit for p in predictions] == model.knn.predict(sample).tolist()
+    assert [p.digit for p in predictions] == reference_knn.predict(sample).tolist()
     assert all(len(p.neighbors) == model.n_neighbors for p in predictions)
 
 
-def test_search_finds_the_same_neighbours_as_scikit_learn(trained):
+def test_search_finds_the_same_neighbours_as_scikit_learn(trained, reference_knn):
     model, _ = trained
     inputs, _ = load_base_digits()
     rng = np.random.default_rng(1)
     queries = np.clip(inputs[:300].astype(int) + rng.integers(-3, 4, (300, 64)), 0, 16).astype(np.float32)
     distances, indices = model.kneighbors(queries)
-    expected_distances, expected_indices = model.knn.kneighbors(queries)
+    expected_distances, expected_indices = reference_knn.kneighbors(queries)
     assert np.array_equal(distances, expected_distances)  # integer features: the float32 search is exact
     assert np.all(np.diff(distances, axis=1) >= 0)
     same = indices == expected_indices
@@ -93,14 +107,11 @@ def test_single_query_search_is_the_brute_force(trained):
 
 
 def test_ties_go_to_the_lower_sample_index():
-    from sklearn.neighbors import KNeighborsClassifier
-
     rng = np.random.default_rng(3)
     ones = np.eye(64, dtype=np.uint8)[rng.permutation(64)[:20]]  # 20 samples at distance 1 from zero
     inputs = np.vstack([rng.integers(3, 17, (30, 64)), ones, ones, rng.integers(3, 17, (30, 64)), ones[:3]])
     labels = rng.integers(0, 10, len(inputs))
-    model = DigitClassifier(KNeighborsClassifier(n_neighbors=5).fit(inputs, labels), inputs, labels,
-                            np.zeros(len(inputs)))
+    model = DigitClassifier(inputs, labels, np.zeros(len(inputs)))
     queries = np.vstack([np.zeros((1, 64), dtype=int), ones[:4], 2 * ones[:2], inputs[35:37]])
     assert_single_queries_match(model, queries)
     assert model.kneighbors(np.zeros((1, 64), dtype=np.float32))[1][0].tolist() == list(range(30, 35))
@@ -111,8 +122,28 @@ def test_pickled_model_keeps_no_derived_search_arrays(trained):
     blob = pickle.dumps(model)
     copy = pickle.loads(blob)
     assert not set(DERIVED) & set(model.__getstate__())
+    assert not set(DROPPED) & set(model.__getstate__())  # no scikit-learn estimator in the file
+    assert b"sklearn" not in blob
     sample = load_base_digits()[0][:20]
     assert [p.digit for p in copy.predict(sample)] == [p.digit for p in model.predict(sample)]
+
+
+@pytest.mark.parametrize("layout", ["estimator_pickled_apart", "estimator_in_the_state"])
+def test_files_from_before_drop_the_scikit_learn_estimator(trained, reference_knn, layout):
+    """Model files used to carry the fitted estimator (504 MB at 2 M samples); they load without it."""
+    model, _ = trained
+    state = model.__getstate__()
+    if layout == "estimator_pickled_apart":
+        state["_knn_pickle"] = pickle.dumps(reference_knn)
+    else:
+        state = {name: value for name, value in state.items() if name not in ("n_neighbors", "weights")}
+        state["knn"] = reference_knn
+    old = DigitClassifier.__new__(DigitClassifier)
+    old.__setstate__(state)
+    assert not set(DROPPED) & set(old.__dict__)
+    assert (old.n_neighbors, old.weights) == (model.n_neighbors, model.weights)
+    sample = load_base_digits()[0][:20]
+    assert [p.digit for p in old.predict(sample)] == [p.digit for p in model.predict(sample)]
 
 
 def test_signed_round_trip(trained, tmp_path):
@@ -207,18 +238,15 @@ def test_signing_key_is_created_once(tmp_path):
 
 def test_far_is_measured_against_the_samples_drawn_by_people():
     """A drawing beside a synthetic sample but away from all handwriting is "far"; the vote still counts both."""
-    from sklearn.neighbors import KNeighborsClassifier
-
     rng = np.random.default_rng(5)
     handwriting = rng.integers(0, 4, (40, 64))
     synthetic = np.full((10, 64), 12)
     inputs = np.vstack([handwriting, synthetic]).astype(np.uint8)
     labels = np.r_[np.full(40, 1), np.full(10, 3)]
     people = np.r_[np.ones(40, bool), np.zeros(10, bool)]
-    knn = KNeighborsClassifier(n_neighbors=5).fit(inputs, labels)
     query = np.full((1, 64), 12.0)
-    both = DigitClassifier(knn, inputs, labels, np.zeros(len(inputs)), far_threshold=30.0, people=people)
-    every = DigitClassifier(knn, inputs, labels, np.zeros(len(inputs)), far_threshold=30.0)
+    both = DigitClassifier(inputs, labels, np.zeros(len(inputs)), far_threshold=30.0, people=people)
+    every = DigitClassifier(inputs, labels, np.zeros(len(inputs)), far_threshold=30.0)
     assert both.predict(query)[0].digit == every.predict(query)[0].digit == 3
     assert both.predict(query)[0].reason == "far_from_training_data" and every.predict(query)[0].reason is None
     assert both.far_distances(query)[0] == pytest.approx(np.sort(np.linalg.norm(handwriting - 12, axis=1))[:5])
@@ -261,14 +289,11 @@ def test_the_shipped_recipe_measures_far_against_real_handwriting_its_variants_a
 
 
 def test_fewer_people_samples_than_k_measure_far_against_every_sample():
-    from sklearn.neighbors import KNeighborsClassifier
-
     inputs = np.random.default_rng(6).integers(0, 17, (30, 64)).astype(np.uint8)
     labels = np.arange(30) % 10
     people = np.zeros(30, bool)
     people[:3] = True
-    model = DigitClassifier(KNeighborsClassifier(n_neighbors=5).fit(inputs, labels), inputs, labels, np.zeros(30),
-                            far_threshold=1.0, people=people)
+    model = DigitClassifier(inputs, labels, np.zeros(30), far_threshold=1.0, people=people)
     assert model.people is None
     assert np.array_equal(model.far_distances(inputs[:4]), model.kneighbors(inputs[:4].astype(np.float32))[0])
 

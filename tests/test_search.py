@@ -57,10 +57,9 @@ def test_the_approximate_index_puts_the_lower_index_first_at_a_tie():
 
 def test_a_model_above_the_threshold_predicts_with_the_approximate_index(samples, queries, monkeypatch):
     labels = np.arange(len(samples)) % 10
-    knn = KNeighborsClassifier(n_neighbors=K, weights="distance").fit(samples, labels)
-    exact = DigitClassifier(knn, samples, labels, np.zeros(len(samples)))
+    exact = DigitClassifier(samples, labels, np.zeros(len(samples)), n_neighbors=K)
     monkeypatch.setattr(Settings, "APPROXIMATE_SEARCH_ABOVE", 10_000)
-    approximate = DigitClassifier(knn, samples, labels, np.zeros(len(samples)))
+    approximate = DigitClassifier(samples, labels, np.zeros(len(samples)), n_neighbors=K)
     assert isinstance(exact._search, ExactIndex) and isinstance(approximate._search, ApproximateIndex)
     same = [a.digit == b.digit for a, b in zip(approximate.predict(queries), exact.predict(queries))]
     assert np.mean(same) >= 0.99

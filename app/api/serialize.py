@@ -1,4 +1,8 @@
-"""Turning predictions into the JSON the API answers."""
+"""Turning predictions into the JSON the API answers.
+
+The 8x8 grids stay numpy arrays: the JSON provider (``json_provider.OrjsonProvider``) writes them as nested lists
+in C, without a Python list per row.
+"""
 
 
 def neighbor_json(neighbor):
@@ -7,7 +11,7 @@ def neighbor_json(neighbor):
         "label": neighbor.label,
         "distance": round(neighbor.distance, 3),
         "source": neighbor.source,
-        "input": neighbor.input.tolist(),
+        "input": neighbor.input,
     }
 
 
@@ -15,8 +19,8 @@ def prediction_json(prediction, features):
     """The reply body for one prediction: the answer, what the model saw, who voted, how sure it is."""
     body = {
         "digit": prediction.digit,
-        "probabilities": [round(float(p), 6) for p in prediction.probabilities],
-        "input": features.reshape(8, 8).tolist(),
+        "probabilities": [round(p, 6) for p in prediction.probabilities.tolist()],
+        "input": features.reshape(8, 8),
         "neighbors": [neighbor_json(n) for n in prediction.neighbors],
         "uncertain": prediction.uncertain,
     }

@@ -5,7 +5,6 @@ from datetime import datetime, timezone
 import numpy as np
 import sklearn
 from sklearn.model_selection import GroupKFold
-from sklearn.neighbors import KNeighborsClassifier
 
 from .model import SOURCES, DigitClassifier
 from .preprocessing import FEATURES_VERSION
@@ -35,15 +34,10 @@ class ClassifierFactory:
         return training_set.build_training_set(feedback_inputs, feedback_labels, n_variants=self.n_variants,
                                                 handwriting_variants=self.handwriting_variants)
 
-    def new_estimator(self):
-        """An unfitted ``KNeighborsClassifier`` with this factory's parameters."""
-        return KNeighborsClassifier(**self.params)
-
     def fit(self, inputs, labels, sources, far_threshold=None, people=None, shape_threshold=None):
-        """A ``DigitClassifier`` fitted on these samples (as float32: 0..16 counts are exact, searches 3x faster);
-        ``people`` marks the samples drawn by people, which "far" is measured against."""
-        knn = self.new_estimator().fit(np.asarray(inputs, dtype=np.float32), labels)
-        return DigitClassifier(knn, inputs, labels, sources, far_threshold=far_threshold, people=people,
+        """A ``DigitClassifier`` over these samples; ``people`` marks the samples drawn by people, which "far" is
+        measured against."""
+        return DigitClassifier(inputs, labels, sources, **self.params, far_threshold=far_threshold, people=people,
                                shape_threshold=shape_threshold)
 
     def cross_validate(self, training):

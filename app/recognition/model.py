@@ -1,5 +1,4 @@
-"""The fitted k-nearest-neighbours model together with the training samples it votes with."""
-import pickle
+"""The k-nearest-neighbours model: the training samples it votes with and the search over them."""
 from dataclasses import dataclass
 
 import numpy as np
@@ -9,7 +8,10 @@ from .uncertainty import judge
 
 N_CLASSES = 10
 SOURCES = ("load_digits", "synthetic", "feedback", "handwriting")
-DERIVED = ("_search", "_people_search", "_is_people", "_knn")  # rebuilt on load, never pickled
+DERIVED = ("_search", "_people_search", "_is_people")  # rebuilt on load, never pickled
+# What files from before carried and serving never read: the pickled scikit-learn estimator (a float32 copy of every
+# sample: 504 MB at 2 M samples), dropped on load.
+DROPPED = ("knn", "_knn", "_knn_pickle")
 
 
 @dataclass(frozen=True)
@@ -50,10 +52,12 @@ def vote_weights(distances, weights):
 
 
 class DigitClassifier:
-    """A fitted ``KNeighborsClassifier`` plus, per training sample, its 8x8 input, label and source.
+    """k-nearest neighbours over the training samples: per sample its 8x8 input, label and source.
 
     Keeping the samples lets every answer name the training digits that voted for it, from the
-    same neighbour search that classifies. ``far_threshold`` (set when the model is built) is the outlier
+    same neighbour search that classifies (``app.recognition.search``: exactly scikit-learn's
+    ``KNeighborsClassifier`` with these ``n_neighbors`` and ``weights`` at the usual size; tests hold them equal).
+    ``far_threshold`` (set when the model is built) is the outlier
     score above which an answer is flagged as uncertain; ``shape_threshold`` the lower one above which a drawing
     of two crossing strokes is (``uncertainty.unlike_a_digit``). ``people`` marks the samples drawn by people (real
     handwriting, its variants, feedback): when set, "far" is measured against those alone, in a second
@@ -62,10 +66,10 @@ class DigitClassifier:
     wrote.
     """
 
-    def __init__(self, knn, inputs, labels, sources, far_threshold=None, people=None, shape_threshold=None):
-        self._knn, self._knn_pickle = knn, None
-        self.n_neighbors = knn.n_neighbors
-        self.weights = knn.weights
+    def __init__(self, inputs, labels, sources, n_neighbors=5, weights="distance", far_threshold=None, people=None,
+                 shape_threshold=None):
+        self.n_neighbors = n_neighbors
+        self.weights = weights
         self.inputs = np.asarray(inputs, dtype=np.uint8).reshape(len(inputs), -1)
         self.labels = np.asarray(labels, dtype=np.int64)
         self.sources = np.asarray(sources, dtype=np.uint8)
@@ -74,17 +78,6 @@ class DigitClassifier:
         people = None if people is None else np.flatnonzero(people)
         self.people = people if people is not None and len(people) >= self.n_neighbors else None  # too few: all
         self._index_samples()
-
-    @property
-    def knn(self):
-        """The fitted scikit-learn ``KNeighborsClassifier``, unpickled on first use.
-
-        Serving answers with ``kneighbors`` below and never needs it, so a server starts without
-        importing scikit-learn (over a second of its start-up); the CLI, tests and training use it.
-        """
-        if self._knn is None:
-            self._knn = pickle.loads(self._knn_pickle)
-        return self._knn
 
     def _index_samples(self):
         """The neighbour search over the samples (``app.recognition.search``), derived from them: never pickled."""
@@ -95,22 +88,21 @@ class DigitClassifier:
         self._is_people[[] if people is None else people] = True
 
     def __getstate__(self):
-        state = {name: value for name, value in self.__dict__.items() if name not in DERIVED}
-        state["_knn_pickle"] = self._knn_pickle or pickle.dumps(self._knn, protocol=pickle.HIGHEST_PROTOCOL)
-        return state
+        return {name: value for name, value in self.__dict__.items() if name not in DERIVED}
 
     def __setstate__(self, state):
-        knn = state.pop("knn", None)  # files from before the estimator was pickled on its own
+        knn = state.get("knn")  # files from before the estimator was pickled on its own
         if knn is not None:
-            state.update(_knn_pickle=None, n_neighbors=knn.n_neighbors, weights=knn.weights)
+            state.update(n_neighbors=knn.n_neighbors, weights=knn.weights)
+        state = {name: value for name, value in state.items() if name not in DROPPED}
         state.setdefault("shape_threshold", None)  # files from before it flag dots only
-        self.__dict__.update(state, _knn=knn)
+        self.__dict__.update(state)
         self._index_samples()
 
     def kneighbors(self, features):
         """(distances, indices) of the k nearest training samples to each row of ``features``, nearest first.
 
-        At the model's usual size, the exact Euclidean search of the fitted ``KNeighborsClassifier`` (tests hold
+        At the model's usual size, the exact Euclidean search of scikit-learn's ``KNeighborsClassifier`` (tests hold
         them equal), ties at equal distance going to the lower sample index; above settings'
         APPROXIMATE_SEARCH_ABOVE samples, an approximate one (``app.recognition.search``).
         """

@@ -1,8 +1,9 @@
 """Image -> 8x8 features in the 0..16 range of scikit-learn's ``load_digits``.
 
 The single place that turns an image into features: the API, the CLI and the benchmarks all call
-``features_from_payload`` / ``features_from_image``, or ``drawing_from_*`` for the features and the drawing's
-``Shape`` ("not sure" reads both). Each step is a small named function.
+``features_from_image`` / ``features_from_bytes``, or ``drawing_from_*`` for the features and the drawing's
+``Shape`` ("not sure" reads both). Each step is a small named function; the pixel work is OpenCV's (vectorised C++,
+no Python loop over pixels), the page's PNGs are decoded by it too, and Pillow reads only headers and other files.
 """
 import base64
 import binascii
@@ -10,14 +11,19 @@ import io
 import re
 import struct
 import warnings
-from functools import cached_property
+from functools import cached_property, lru_cache
 
+import cv2
 import numpy as np
 from PIL import Image, ImageOps
 from scipy import ndimage
 from skimage.morphology import skeletonize
 
 from ..exceptions import EmptyImageError, ImageTooLargeError, InvalidImageError
+
+# The images here are small (a canvas, a 64 px mask): OpenCV's own worker threads would only add hand-offs, and the
+# cores are already shared by gunicorn's workers and the batch endpoint's threads.
+cv2.setNumThreads(1)
 
 # Bump whenever a change gives an image different features: models trained on other features are
 # refused (and `make run` retrains), since their answers would be silently wrong.
@@ -26,12 +32,11 @@ GRID = 8
 MAX_VALUE = 16
 # A pixel is ink when it differs from the background by more than this share of full contrast.
 INK_THRESHOLD = 0.15
-PAD_RATIO = 0.15
 # An ink piece whose longer side is under this share of the largest piece's is a speck, not a stroke
 # (a 5's flag or a 7's bar drawn apart is a third of the digit's height or more).
 SPECK_SIZE = 0.2
 _VISIBLE = [0] * 128 + [255] * 128  # alpha lookup table: a pixel is visible when more than half opaque
-_LEVELS = np.arange(256)
+_ALPHA_ONE = 1 << 24  # a pixel read as a little-endian 32-bit number has alpha > 0 when it is at least this
 
 _WHITESPACE = re.compile(r"\s+")
 _DATA_URI = re.compile(r"^data:(?P<mime>[\w/+.-]*)(?P<params>(;[\w=.+-]+)*?)(;base64)?,", re.IGNORECASE)
@@ -63,11 +68,8 @@ def decode_payload(text):
     return raw
 
 
-def open_image(raw, max_side=4096):
-    """Bytes -> RGBA Pillow image; dimensions are checked from the header before pixels decode.
-
-    An upright RGBA file (what the page sends) is returned as decoded, without a copy.
-    """
+def read_header(raw, max_side=4096):
+    """Bytes -> a Pillow image whose header alone is read: format, mode and dimensions checked, no pixel decoded."""
     try:
         with warnings.catch_warnings():  # Pillow warns, rather than raises, for 1-2x its pixel limit
             warnings.simplefilter("error", Image.DecompressionBombWarning)
@@ -84,6 +86,15 @@ def open_image(raw, max_side=4096):
         )
     if width < 1 or height < 1:
         raise InvalidImageError("The image has no pixels.")
+    return image
+
+
+def open_image(raw, max_side=4096):
+    """Bytes -> RGBA Pillow image; dimensions are checked from the header before pixels decode.
+
+    An upright RGBA file (what the page sends) is returned as decoded, without a copy.
+    """
+    image = read_header(raw, max_side)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
@@ -95,20 +106,53 @@ def open_image(raw, max_side=4096):
         raise InvalidImageError("The image is truncated or corrupt. Send the whole file.") from None
 
 
-def crop_to_visible(rgba):
-    """Cut a canvas export to its visible pixels and a transparent 1-px frame (opaque images: unchanged).
+def decoded_by_opencv(header, raw):
+    """True for what the page sends, which OpenCV decodes as Pillow would: an 8-bit RGBA PNG, neither animated
+    (``acTL``: Pillow shows its first frame) nor carrying EXIF (``eXIf``: Pillow turns it upright)."""
+    return header.format == "PNG" and header.mode == "RGBA" and b"acTL" not in raw and b"eXIf" not in raw
 
-    The later steps then work on the drawing rather than the whole canvas; the frame keeps the
-    border that ``ink_map`` reads made of background.
+
+def decode_pixels(raw, max_side=4096):
+    """Bytes -> ((h, w, 4) uint8 pixels, the OpenCV code that turns them grey), checked as ``open_image`` checks.
+
+    The page's PNGs are decoded by ``cv2.imdecode`` (BGRA, no Pillow image around them); any other file, and any
+    PNG OpenCV cannot decode, by ``open_image``, which accepts and refuses exactly what it always did.
     """
-    alpha = rgba.getchannel("A")
-    if alpha.getextrema()[0] > 0:
-        return rgba
-    box = alpha.getbbox()
+    header = read_header(raw, max_side)
+    if decoded_by_opencv(header, raw):
+        try:
+            pixels = cv2.imdecode(np.frombuffer(raw, np.uint8), cv2.IMREAD_UNCHANGED)
+        except cv2.error:
+            pixels = None
+        if pixels is not None and pixels.dtype == np.uint8 and pixels.ndim == 3 and pixels.shape[2] == 4:
+            return pixels, cv2.COLOR_BGRA2GRAY
+    return np.asarray(open_image(raw, max_side)), cv2.COLOR_RGBA2GRAY
+
+
+def visible_box(pixels):
+    """(top, bottom, left, right) of the (h, w, 4) pixels not wholly transparent, with a transparent 1-px frame;
+    None when there are none (a blank image), then the whole image counts. An opaque image's box is all of it.
+
+    Each pixel read as one little-endian 32-bit number, whose top byte is its alpha, compared in one vectorised
+    pass, and OpenCV's ``boundingRect`` of that: no channel copied out, no ``nonzero`` of the image.
+    """
+    rows, cols = pixels.shape[:2]
+    packed = np.ascontiguousarray(pixels).view("<u4").reshape(rows, cols)
+    left, top, width, height = cv2.boundingRect((packed >= _ALPHA_ONE).view(np.uint8))
+    if width == 0:
+        return None
+    return max(top - 1, 0), min(top + height + 1, rows), max(left - 1, 0), min(left + width + 1, cols)
+
+
+def crop_to_visible(pixels):
+    """Cut a canvas export (an (h, w, 4) array) to its visible pixels and a transparent 1-px frame (opaque or blank
+    images: unchanged). The later steps then work on the drawing rather than the whole canvas; the frame keeps the
+    border that ``ink_map`` reads made of background."""
+    box = visible_box(pixels)
     if box is None:
-        return rgba
-    left, top, right, bottom = box
-    return rgba.crop((max(left - 1, 0), max(top - 1, 0), min(right + 1, rgba.width), min(bottom + 1, rgba.height)))
+        return pixels
+    top, bottom, left, right = box
+    return pixels[top:bottom, left:right]
 
 
 def visible_mask(alpha):
@@ -116,55 +160,22 @@ def visible_mask(alpha):
     return alpha.point(_VISIBLE)
 
 
-def ink_is_light(luma, alpha):
-    """True when the visible pixels of a drawing on transparency are light on average (light ink).
-
-    ``luma`` and ``alpha`` are ``L`` images; one masked C histogram, no pixel array.
-    """
-    low, high = alpha.getextrema()
-    if low > 127 or high <= 127:  # fully opaque or fully transparent: nothing to decide
-        return False
-    counts = np.asarray(luma.histogram(mask=visible_mask(alpha)), dtype=np.int64)
-    return counts @ _LEVELS > 127.5 * counts.sum()
-
-
-def background_luma(rgba):
-    """0.0 (black) when the visible pixels of an RGBA image are light ink on transparency, else 1.0 (white)."""
-    return 0.0 if ink_is_light(rgba.convert("L"), rgba.getchannel("A")) else 1.0
-
-
-def remove_transparency(rgba):
-    """RGBA image -> RGB array with transparent pixels replaced by a background.
-
-    The background is white unless the visible ink is itself light (light strokes on a transparent
-    canvas), in which case it is black, so the ink never disappears.
-    """
-    pixels = np.asarray(rgba, dtype=np.float32) / 255.0
-    rgb, alpha = pixels[..., :3], pixels[..., 3:]
-    return rgb * alpha + background_luma(rgba) * (1.0 - alpha)
-
-
-def flatten(rgba):
-    """RGBA image -> ``L`` image: its luminance over the background ``background_luma`` chooses, in Pillow's C code.
-
-    ``to_grayscale(remove_transparency(rgba))`` to within a level of 255, without a float copy of every channel.
-    """
-    luma, alpha = rgba.convert("L"), rgba.getchannel("A")
-    if alpha.getextrema()[0] == 255:  # opaque: nothing shows through
+def flatten(pixels, gray_code=cv2.COLOR_RGBA2GRAY):
+    """(h, w, 4) array -> uint8 luminance (ITU-R 601) over a background: white, unless the visible pixels are light
+    ink on transparency (then black, so the ink never disappears). ``gray_code``: the channel order's OpenCV code
+    (``COLOR_BGRA2GRAY`` for what ``cv2.imdecode`` gives)."""
+    luma, alpha = cv2.cvtColor(pixels, gray_code), cv2.extractChannel(pixels, 3)
+    low, high = cv2.minMaxLoc(alpha)[:2]
+    if low == 255:  # opaque: nothing shows through
         return luma
-    flat = Image.new("L", rgba.size, 0 if ink_is_light(luma, alpha) else 255)
-    flat.paste(luma, mask=alpha)
-    return flat
-
-
-def to_grayscale(rgb):
-    """RGB array in 0..1 -> luminance array in 0..1 (ITU-R 601, as Pillow's ``L`` mode)."""
-    return rgb @ np.array([0.299, 0.587, 0.114], dtype=np.float32)
+    light = low <= 127 < high and cv2.mean(luma, mask=(alpha > 127).view(np.uint8))[0] > 127.5
+    if light:  # luma * alpha over black
+        return cv2.multiply(luma, alpha, scale=1 / 255)
+    return cv2.bitwise_not(cv2.multiply(cv2.bitwise_not(luma), alpha, scale=1 / 255))  # over white
 
 
 def ink_map(gray):
-    """Grayscale (an ``L`` image or 0..255 bytes, or floats 0..1) -> ink intensity 0..1, whichever way round
-    ink and background are.
+    """Grayscale (0..255 bytes, or floats 0..1) -> ink intensity 0..1, whichever way round ink and background are.
 
     The background is the median of the border pixels; ink is the difference from it.
     """
@@ -181,51 +192,63 @@ def ink_map(gray):
     return np.clip(ink, 0.0, 1.0, out=ink)
 
 
+def label_type(mask):
+    """OpenCV's 16-bit labels when they cannot run out (an image has at most a quarter of its pixels as 8-connected
+    pieces), which labels faster; else 32-bit."""
+    return cv2.CV_16U if mask.size <= 4 * 0xFFFF else cv2.CV_32S
+
+
+def ink_pieces(ink, threshold=INK_THRESHOLD):
+    """(labels image, per-piece (left, top, width, height) boxes) of the 8-connected pieces of ink, by OpenCV."""
+    mask = (ink > threshold).view(np.uint8)
+    _, labels, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8, ltype=label_type(mask))
+    return labels, stats[1:, :4]
+
+
+def ink_box(boxes):
+    """The (left, top, width, height) boxes' union as row and column slices."""
+    left, top = boxes[:, 0].min(), boxes[:, 1].min()
+    right, bottom = (boxes[:, 0] + boxes[:, 2]).max(), (boxes[:, 1] + boxes[:, 3]).max()
+    return slice(top, bottom), slice(left, right)
+
+
+def crop_without_specks(ink, threshold=INK_THRESHOLD, size=SPECK_SIZE):
+    """The ink map cut to its ink, with the pieces whose longer side is under ``size`` of the largest piece's
+    erased (a stray tap or slip of the pen beside the digit would otherwise stretch the crop and shrink the digit);
+    EmptyImageError when there is no ink.
+
+    Most drawings are one piece (99 % of canvas drawings): counting the pieces costs a third of measuring them.
+    """
+    mask = (ink > threshold).view(np.uint8)
+    pieces = cv2.connectedComponents(mask, connectivity=8, ltype=label_type(mask))[0] - 1
+    if pieces <= 1:
+        return crop_to_ink(ink, threshold)
+    labels, boxes = ink_pieces(ink, threshold)
+    extents = boxes[:, 2:].max(axis=1)
+    kept = extents >= size * extents.max()
+    rows, cols = ink_box(boxes[kept])
+    if kept.all():
+        return ink[rows, cols]
+    keep = np.concatenate([[True], kept])[labels[rows, cols]]
+    return np.where(keep, ink[rows, cols], ink.dtype.type(0))
+
+
 def remove_specks(ink, threshold=INK_THRESHOLD, size=SPECK_SIZE):
-    """Erase the pieces of ink whose longer side is under ``size`` of the largest piece's: a stray tap or
-    slip of the pen beside the digit would otherwise stretch the crop and shrink the digit."""
-    pieces, count = ndimage.label(ink > threshold, structure=np.ones((3, 3)))
-    if count < 2:
+    """The ink map with its specks (``crop_without_specks``) erased, uncut."""
+    labels, boxes = ink_pieces(ink, threshold)
+    if len(boxes) < 2:
         return ink
-    extents = np.array([max(rows.stop - rows.start, cols.stop - cols.start)
-                        for rows, cols in ndimage.find_objects(pieces)])
+    extents = boxes[:, 2:].max(axis=1)
     specks = np.concatenate([[False], extents < size * extents.max()])
-    if not specks.any():
-        return ink
-    return np.where(specks[pieces], np.float32(0), ink)
+    return np.where(specks[labels], ink.dtype.type(0), ink) if specks.any() else ink
 
 
 def crop_to_ink(ink, threshold=INK_THRESHOLD):
     """Cut the ink map to the bounding box of its ink; raise EmptyImageError when there is none."""
-    inked = ink > threshold
-    rows = np.flatnonzero(inked.any(axis=1))
-    cols = np.flatnonzero(inked.any(axis=0))
-    if rows.size == 0:
+    left, top, width, height = cv2.boundingRect((np.asarray(ink) > threshold).view(np.uint8))
+    if width == 0:
         raise EmptyImageError("Nothing is drawn: the image has no ink. Draw a digit.")
-    return ink[rows[0]:rows[-1] + 1, cols[0]:cols[-1] + 1]
-
-
-def pad_to_square(ink, ratio=PAD_RATIO):
-    """Centre the ink in a square with a margin of ``ratio`` of its longer side."""
-    height, width = ink.shape
-    side = int(round(max(height, width) * (1 + 2 * ratio)))
-    top, left = (side - height) // 2, (side - width) // 2
-    return np.pad(ink, ((top, side - height - top), (left, side - width - left)))
-
-
-def resize(ink, size=GRID):
-    """Resize to ``size`` x ``size`` with Pillow's LANCZOS filter."""
-    image = Image.fromarray(ink.astype(np.float32), mode="F")
-    return np.asarray(image.resize((size, size), Image.Resampling.LANCZOS))
-
-
-def rescale(values, max_value=MAX_VALUE):
-    """Scale to integers 0..max_value, the darkest cell becoming ``max_value``, like load_digits."""
-    values = np.clip(values, 0.0, None)
-    peak = values.max()
-    if peak <= 0:
-        raise EmptyImageError("Nothing is drawn: the image has no ink. Draw a digit.")
-    return np.rint(values / peak * max_value).astype(np.uint8)
+    return ink[top:top + height, left:left + width]
 
 
 # --- Normalisation the way UCI optdigits made load_digits (issue 4) -------------------------------
@@ -256,20 +279,28 @@ def fit_height(ink, height=WORK_HEIGHT, max_aspect=MAX_ASPECT):
     return resize_to(ink, max(1, round(rows * scale)), max(1, round(cols * scale)))
 
 
+def full_scale(ink):
+    """The value of full ink: 255 for bytes, 1 for floats."""
+    return 255 if ink.dtype == np.uint8 else 1
+
+
 def binarize(ink, threshold=BINARY_THRESHOLD):
-    """Ink intensities -> boolean ink mask; a shape with nothing above threshold keeps its strongest pixels."""
-    mask = ink > threshold
+    """Ink intensities (0..1, or 0..255 bytes) -> boolean ink mask; a shape with nothing above threshold keeps its
+    strongest pixels."""
+    mask = ink > threshold * full_scale(ink)
     return mask if mask.any() else ink >= ink.max()
 
 
-def skew(mask):
-    """Horizontal shear per row of the mask, from its second-order image moments (mu11 / mu02)."""
-    rows, cols = np.nonzero(mask)
-    dy = rows - rows.mean()
-    variance = float(dy @ dy)
-    if variance == 0:
+def skew_of(moments):
+    """Horizontal shear per row from a shape's image moments (mu11 / mu02), at most ``MAX_SKEW`` either way."""
+    if moments["mu02"] == 0:
         return 0.0
-    return float(np.clip((dy @ (cols - cols.mean())) / variance, -MAX_SKEW, MAX_SKEW))
+    return float(np.clip(moments["mu11"] / moments["mu02"], -MAX_SKEW, MAX_SKEW))
+
+
+def skew(mask):
+    """Horizontal shear per row of the mask, from its second-order image moments (OpenCV's ``moments``)."""
+    return skew_of(cv2.moments(mask.view(np.uint8), binaryImage=True))
 
 
 def pad_mask(mask, pad):
@@ -284,13 +315,15 @@ def deskew(mask):
     """Shear the mask so its principal vertical axis is upright (the MNIST-style deskew).
 
     Pillow's affine transform, bilinear on a 0/255 picture of the mask, framed by background so the edges
-    interpolate towards it (within a level of 255 of scipy's ``affine_transform``, several times faster).
+    interpolate towards it (within a level of 255 of scipy's ``affine_transform``). OpenCV's warp is three times
+    faster but places its samples to 1/32 pixel, which changes a fifth of the drawings' features.
     """
-    shear = skew(mask)
+    moments = cv2.moments(mask.view(np.uint8), binaryImage=True)
+    shear = skew_of(moments)
     if abs(shear) < 1e-3:
         return mask
     rows, cols = mask.shape
-    centre = np.nonzero(mask)[0].mean() + 1  # row of the centre in the framed picture
+    centre = moments["m01"] / moments["m00"] + 1  # row of the centre in the framed picture
     margin = int(np.ceil(abs(shear) * rows)) + 1
     picture = Image.fromarray(pad_mask(mask, 1).view(np.uint8) * np.uint8(255))
     # output pixel (x, y) samples (x - margin + shear * (y - centre), y); Pillow maps pixel centres (+0.5)
@@ -301,16 +334,17 @@ def deskew(mask):
 
 
 def stroke_width(mask):
-    """Mean stroke width in pixels: ink area over centre-line length."""
+    """(Mean stroke width in pixels: ink area over centre-line length, the centre-line)."""
     skeleton = skeletonize(mask)
-    return mask.sum() / max(int(skeleton.sum()), 1), skeleton
+    return np.count_nonzero(mask) / max(np.count_nonzero(skeleton), 1), skeleton
 
 
+@lru_cache(maxsize=256)
 def disk(radius):
-    """Boolean structuring element: the offsets at most ``radius`` (any real number) from the centre."""
+    """Structuring element (uint8, for OpenCV): the offsets at most ``radius`` (any real number) from the centre."""
     reach = int(radius)
     rows, cols = np.ogrid[-reach:reach + 1, -reach:reach + 1]
-    return np.sqrt(rows * rows + cols * cols) <= radius
+    return (np.sqrt(rows * rows + cols * cols) <= radius).astype(np.uint8)
 
 
 def stroke_margin(width):
@@ -324,7 +358,7 @@ def normalise_stroke(mask, width=STROKE_WIDTH * WORK_HEIGHT / BOX):
     Thickening grows the ink by distance; thinning peels it by distance but keeps the centre-line,
     so holes (the loops of 0, 6, 8, 9) stay open and thin parts stay connected. Growing (peeling) by
     distance is dilation (erosion) by a Euclidean disk: the same pixels as thresholding a Euclidean
-    distance transform, in half the time.
+    distance transform, in a fraction of the time.
     """
     mask = pad_mask(mask, stroke_margin(width))
     return restroke(mask, *stroke_width(mask), width)
@@ -334,9 +368,10 @@ def restroke(mask, current, skeleton, width=STROKE_WIDTH * WORK_HEIGHT / BOX):
     """``normalise_stroke`` of a framed mask whose ``stroke_width`` is (``current``, ``skeleton``)."""
     change = max((width - current) / 2, -max(mask.shape))  # a blob peels to its centre-line well before that
     if change > 0:
-        mask = ndimage.binary_dilation(mask, disk(change))
-    elif change < 0:
-        mask = ndimage.binary_erosion(mask, disk(-change)) | skeleton
+        mask = cv2.dilate(mask.view(np.uint8), disk(change)).view(bool)
+    elif change < 0:  # beyond the edges is background, which erodes
+        mask = cv2.erode(mask.view(np.uint8), disk(-change), borderType=cv2.BORDER_CONSTANT, borderValue=0).view(bool)
+        mask |= skeleton
     return crop_to_ink(mask, 0.5)
 
 
@@ -394,7 +429,7 @@ def block_counts(box, block=BLOCK):
     """Binary image -> ink pixels per block x block cell (optdigits' encoding: 0..16 for 4x4)."""
     rows, cols = box.shape
     cells = box.reshape(rows // block, block, cols // block, block)
-    return cells.sum(axis=(1, 3)).astype(np.uint8)
+    return cells.sum(axis=(1, 3), dtype=np.uint8)
 
 
 def normalised_features(ink):
@@ -411,9 +446,10 @@ def normalised_drawing(ink, width=STROKE_WIDTH * WORK_HEIGHT / BOX):
     return features, Shape(max(mask.shape) / current, framed, skeleton)
 
 
-def drawing_ink(rgba):
-    """RGBA image -> its ink map (0..1), cut to the ink, stray specks erased."""
-    return crop_to_ink(remove_specks(ink_map(flatten(crop_to_visible(rgba)))))
+def drawing_ink(pixels, gray_code=cv2.COLOR_RGBA2GRAY):
+    """(h, w, 4) pixels (an RGBA Pillow image or array; ``gray_code`` for another channel order) -> its ink map
+    (0..1), cut to the ink, stray specks erased."""
+    return crop_without_specks(ink_map(flatten(crop_to_visible(np.asarray(pixels)), gray_code)))
 
 
 def features_from_image(rgba):
@@ -428,7 +464,7 @@ def drawing_from_image(rgba):
 
 def drawing_from_bytes(raw, max_side=4096):
     """Image file bytes -> (8x8 features, ``Shape``)."""
-    return drawing_from_image(open_image(raw, max_side))
+    return normalised_drawing(drawing_ink(*decode_pixels(raw, max_side)))
 
 
 def drawing_from_payload(text, max_side=4096):
@@ -438,9 +474,4 @@ def drawing_from_payload(text, max_side=4096):
 
 def features_from_bytes(raw, max_side=4096):
     """Image file bytes -> 8x8 features."""
-    return features_from_image(open_image(raw, max_side))
-
-
-def features_from_payload(text, max_side=4096):
-    """Data URI or raw base64 -> 8x8 features."""
-    return features_from_bytes(decode_payload(text), max_side)
+    return drawing_from_bytes(raw, max_side)[0]
