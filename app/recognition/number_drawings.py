@@ -23,6 +23,7 @@ TILT = 4.0  # degrees each digit may turn
 GAP = (0.03, 0.6)  # gap between neighbours' ink, as a share of the height, from just apart to wide
 MIN_GAP = 2.0  # pixels of background at least between neighbours that stand apart
 TOUCH_DEPTH = (0.3, 1.0)  # how far touching strokes overlap, in pen widths (0: just touching)
+TOUCH_OVERLAP = 0.2  # most a touching pair's ink boxes overlap, as a share of the height: side by side, not nested
 MARGIN = (10, 60)  # pixels of canvas around the number
 STEP = 0.5  # pixels between the points the distance between strokes is measured on
 
@@ -81,8 +82,13 @@ def touching_shift(placed, lines, pen, depth):
     return far
 
 
+class CannotTouch(ValueError):
+    """These digits only touch when one is pushed into the other deeper than ``TOUCH_OVERLAP``."""
+
+
 def compose(digit_images, rng, touching=False):
-    """28x28 grey digits (0..1) -> a ``NumberDrawing`` of them, left to right."""
+    """28x28 grey digits (0..1) -> a ``NumberDrawing`` of them, left to right; CannotTouch when ``touching`` asks
+    for neighbours that cannot touch side by side."""
     height = rng.uniform(*DIGIT_HEIGHT)
     pen = max(2.0, rng.uniform(*PEN_SHARE) * height)
     slant = rng.uniform(*SLANT)
@@ -94,7 +100,10 @@ def compose(digit_images, rng, touching=False):
         drop = baseline - max(line[:, 1].max() for line in lines)
         lines = [line + [0, drop] for line in lines]
         if placed and touching:
+            adjacent = x + pen  # the boxes side by side
             x = touching_shift(placed, lines, pen, rng.uniform(*TOUCH_DEPTH))
+            if adjacent - x > TOUCH_OVERLAP * height:
+                raise CannotTouch("the strokes meet only when the digits are nested")
         elif placed:
             x += max(MIN_GAP, rng.uniform(*GAP) * height) + pen
         lines = [line + [x, 0] for line in lines]

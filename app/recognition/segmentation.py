@@ -4,12 +4,14 @@
    when the canvas is large (thin strokes stay joined), and specks are dropped as preprocessing drops them.
 2. Parts whose columns overlap by at least ``MERGE_OVERLAP`` of the narrower one's width are one digit: a 5's
    flag, a 4 or a 7 drawn in two strokes.
-3. A digit wider than ``SPLIT_ASPECT`` times its height may be digits that touch: the cuts at the lowest-ink
-   columns of its middle are tried, each half read by the model, and the cut whose halves are nearest the
-   training data wins when they are nearer than the whole is (again within a half that is still wide).
-4. Each digit becomes a drawing of its own (its ink, the other digits' left out) and goes through the same
-   preprocessing, model and "not sure" as a single drawing. A drawing of one digit is passed on whole, so it
-   reads exactly as /api/predict reads it.
+3. A digit wider than ``SPLIT_ASPECT`` times its height may be digits that touch. It is cut at every
+   ``CUT_STEP`` of its middle, each pair of halves read by the model, and the cut whose halves lie nearest the
+   training data and are read most surely is kept, when the whole lies far from the training data (over
+   ``FAR_WHOLE`` of the "not sure" threshold) and the halves much nearer (under ``SPLIT_GAIN`` of the whole's
+   distance). A half still wide is tried again (three digits touching).
+4. Each digit becomes a drawing of its own (its ink alone, dark on transparency) and goes through the same
+   preprocessing, model and "not sure" as a single drawing. A drawing read as one digit is passed on whole,
+   so it reads exactly as /api/predict reads it.
 
 The thresholds are chosen on numbers composed of the 4,000 training digits (`benchmarks.number --tune`).
 """
@@ -27,9 +29,11 @@ from .uncertainty import outlier_score
 MAX_DIGITS = 12  # a longer number is refused (422 too_many_digits)
 WORK_SIDE = 400  # ink maps with a longer side are reduced by their block maximum before labelling
 MERGE_OVERLAP = 0.5  # share of the narrower part's width two parts' columns overlap by to be one digit
-SPLIT_ASPECT = 1.2  # width / height above which a digit may be digits that touch
+SPLIT_ASPECT = 1.1  # width / height above which a digit may be digits that touch
+SPLIT_GAIN = 0.8  # a cut is taken when its halves are nearer the training data than this share of the whole
+FAR_WHOLE = 0.85  # ... and the whole is farther than this share of the model's "far" threshold
 CUT_MARGIN = 0.2  # a cut lies at least this share of the width from either edge
-CUT_CANDIDATES = 4  # lowest-ink columns tried as cuts
+CUT_STEP = 0.05  # cuts are tried every this share of the width
 FRAME = 2  # transparent pixels around a digit's own drawing, so its border reads as background
 EIGHT = np.ones((3, 3), dtype=bool)  # 8-connected neighbourhood
 
@@ -98,8 +102,8 @@ def row_span(mask):
 def merged_groups(labels, overlap=MERGE_OVERLAP):
     """The parts' label numbers grouped into digits, left to right: a part joins the digit before it when
     their columns overlap by ``overlap`` of the narrower one's width."""
-    spans = [(c.start, c.stop, number) for number, (_, c) in enumerate(ndimage.find_objects(labels), 1)
-             if c is not None]
+    spans = [(found[1].start, found[1].stop, number) for number, found in enumerate(ndimage.find_objects(labels), 1)
+             if found is not None]  # None: a speck, dropped
     groups = []
     for start, stop, number in sorted(spans):
         if groups:
@@ -112,23 +116,19 @@ def merged_groups(labels, overlap=MERGE_OVERLAP):
     return [np.isin(labels, members) for _, _, members in groups]
 
 
-def cut_columns(mask, candidates=CUT_CANDIDATES, margin=CUT_MARGIN):
-    """The columns of a wide digit's middle where it holds least ink, lowest first (local minima first)."""
+def cut_columns(mask, margin=CUT_MARGIN, step=CUT_STEP):
+    """The columns tried as cuts of a wide digit: every ``step`` of its width, ``margin`` in from either edge."""
     left, right = column_span(mask)
-    profile = mask[:, left:right].sum(axis=0).astype(float)
-    width = right - left
-    lo, hi = int(np.ceil(margin * width)), int(width - np.ceil(margin * width))
-    if hi <= lo:
-        return []
-    middle = profile[lo:hi]
-    order = np.argsort(middle, kind="stable")
-    chosen = []
-    for index in order:  # skip columns next to one already chosen: they make the same cut
-        if all(abs(index - other) > 1 for other in chosen):
-            chosen.append(index)
-        if len(chosen) == candidates:
-            break
-    return [left + lo + int(index) for index in chosen]
+    fractions = np.arange(margin, 1 - margin + 1e-9, step)
+    return sorted({left + int(round(f * (right - left))) for f in fractions})
+
+
+def cut_at(mask, column):
+    """(the part of ``mask`` left of ``column``, the part from it on)."""
+    left, right = mask.copy(), mask.copy()
+    left[:, column:] = False
+    right[:, :column] = False
+    return left, right
 
 
 def is_wide(mask, aspect=SPLIT_ASPECT):
@@ -141,8 +141,11 @@ def is_wide(mask, aspect=SPLIT_ASPECT):
 class NumberReader:
     """Reads the digits of one drawing with ``model`` (a ``DigitClassifier``)."""
 
-    def __init__(self, model, max_digits=MAX_DIGITS, overlap=MERGE_OVERLAP, aspect=SPLIT_ASPECT):
-        self.model, self.max_digits, self.overlap, self.aspect = model, max_digits, overlap, aspect
+    def __init__(self, model, max_digits=MAX_DIGITS, overlap=MERGE_OVERLAP, aspect=SPLIT_ASPECT, gain=SPLIT_GAIN,
+                 far_whole=FAR_WHOLE):
+        self.model, self.max_digits = model, max_digits
+        self.overlap, self.aspect, self.gain = overlap, aspect, gain
+        self.far_whole = far_whole * (model.far_threshold or 0.0)
 
     def read(self, rgba):
         """RGBA image -> list of ``Digit``, left to right; EmptyImageError without ink, TooManyDigitsError past
@@ -150,43 +153,40 @@ class NumberReader:
         parts = ink_parts(rgba)
         groups = merged_groups(parts.labels, self.overlap)
         self._check_count(len(groups))
-        if len(groups) == 1 and not is_wide(groups[0], self.aspect):
-            features, shape = pp.drawing_from_image(rgba)  # one digit: exactly what /api/predict reads
-            box = self._box(parts, groups[0])
-            return [Digit(box, rgba, features, shape, self.model.predict_one(features, shape))]
-        masks = []
+        pieces = []
         for group in groups:
-            masks.extend(self._split(parts, group) if is_wide(group, self.aspect) else [group])
-            self._check_count(len(masks))
-        drawings = [self._drawing(parts, mask) for mask in masks]
-        predictions = self.model.predict(np.stack([d[1] for d in drawings]), [d[2] for d in drawings])
+            pieces.extend(self._pieces(parts, group))
+            self._check_count(len(pieces))
+        if len(pieces) == 1:
+            features, shape = pp.drawing_from_image(rgba)  # one digit: exactly what /api/predict reads
+            return [Digit(self._box(parts, groups[0]), rgba, features, shape, self.model.predict_one(features, shape))]
+        predictions = self.model.predict(np.stack([d[1] for _, d in pieces]), [d[2] for _, d in pieces])
         return [Digit(self._box(parts, mask), image, features, shape, prediction)
-                for mask, (image, features, shape), prediction in zip(masks, drawings, predictions)]
+                for (mask, (image, features, shape)), prediction in zip(pieces, predictions)]
 
     def _check_count(self, count):
         if count > self.max_digits:
             raise TooManyDigitsError(f"The drawing holds more than {self.max_digits} digits. "
                                      f"Draw a number of at most {self.max_digits} digits.")
 
-    def _split(self, parts, mask):
-        """The digit ``mask`` as one or more digits: cut where the halves are nearest the training data."""
-        best, best_score = [mask], self._score(parts, [mask])
-        for column in cut_columns(mask):
-            left, right = mask.copy(), mask.copy()
-            left[:, column:] = False
-            right[:, :column] = False
-            score = self._score(parts, [left, right])
-            if score < best_score:
-                best, best_score = [left, right], score
-        if len(best) == 1:
-            return best
-        return [piece for half in best
-                for piece in (self._split(parts, half) if is_wide(half, self.aspect) else [half])]
-
-    def _score(self, parts, masks):
-        """How far the worst of these digits lies from the training data (lower: more like digits)."""
-        features = np.stack([self._drawing(parts, mask)[1] for mask in masks])
-        return float(outlier_score(self.model.far_distances(features)).max())
+    def _pieces(self, parts, mask, drawing=None):
+        """[(mask, drawing)] of the digits in ``mask``: itself, or the halves of the cut that reads best (each
+        split again while wide), when the whole is far from the training data and the halves are much nearer."""
+        drawing = drawing or self._drawing(parts, mask)
+        if not is_wide(mask, self.aspect):
+            return [(mask, drawing)]
+        cuts = [cut_at(mask, column) for column in cut_columns(mask)]
+        halves = [(half, self._drawing(parts, half)) for cut in cuts for half in cut]
+        drawings = [drawing] + [d for _, d in halves]
+        features = np.stack([d[1] for d in drawings])
+        predictions = self.model.predict(features, [d[2] for d in drawings])
+        far = outlier_score(self.model.far_distances(features))
+        confidence = np.array([p.probabilities.max() for p in predictions])
+        pair_far, pair_confidence = (far[1::2] + far[2::2]) / 2, confidence[1::2] * confidence[2::2]
+        best = int(np.argmin(pair_far * (2 - pair_confidence)))
+        if far[0] <= self.far_whole or pair_far[best] >= self.gain * far[0]:
+            return [(mask, drawing)]
+        return [piece for half in halves[2 * best:2 * best + 2] for piece in self._pieces(parts, *half)]
 
     def _full_mask(self, parts, mask):
         """The digit's reduced mask at the upload's resolution, grown by one reduced pixel to take in the stroke's
