@@ -16,7 +16,7 @@ PAGE_STROKES := test-artifacts/page-strokes.json
 PAGE_PER_DIGIT ?= 20
 
 .PHONY: help run serve setup deps frontend model train test test-python test-frontend test-e2e \
-        bench bench-accuracy bench-load bench-uncertainty bench-page bench-poisoning clean
+        bench bench-accuracy bench-load bench-uncertainty bench-page bench-poisoning bench-number clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-16s %s\n", $$1, $$2}'
@@ -65,7 +65,7 @@ test-e2e: setup
 	bash scripts/ensure-chromium.sh
 	npm run test:e2e
 
-bench: bench-page bench-accuracy bench-uncertainty bench-load bench-poisoning  ## every benchmark (the page-drawn set first: bench-accuracy reads it)
+bench: bench-page bench-accuracy bench-uncertainty bench-load bench-poisoning bench-number  ## every benchmark (the page-drawn set first: bench-accuracy reads it)
 
 bench-accuracy: setup  ## accuracy on real validation drawings, held-out load_digits and page-drawn digits: new, previous, seed
 	$(PY) -m benchmarks.accuracy
@@ -75,6 +75,9 @@ bench-uncertainty: setup  ## share of non-digits and of real digits flagged "not
 
 bench-poisoning: $(VENV)/.installed model  ## 2,000 poisoned feedback vs honest corrections: review, share, gate
 	$(PY) -m benchmarks.poisoning
+
+bench-number: setup  ## numbers of 2-6 real validation digits, apart and touching: whole-number and per-digit accuracy, time per number
+	$(PY) -m benchmarks.number
 
 bench-load: $(VENV)/.installed model  ## wrk load on the floor, the original server and ours; search cost as the training set grows
 	bash scripts/ensure-wrk.sh

@@ -16,6 +16,7 @@ from .exceptions import (
     TrainingInProgressError,
     UnknownFeedbackError,
     UnknownModelError,
+    TooManyDigitsError,
 )
 
 
@@ -40,6 +41,7 @@ DOMAIN_ERRORS = {
     TrainingInProgressError: (409, "training_in_progress"),
     TrainingAbandonedError: (409, "training_abandoned"),
     QualityGateError: (409, "quality_gate"),
+    TooManyDigitsError: (422, "too_many_digits"),
     ModelUnavailableError: (503, "model_unavailable"),
     ModelIntegrityError: (503, "model_unavailable"),
     QueueUnavailableError: (503, "queue_unavailable"),

@@ -62,3 +62,7 @@ class ConfigurationError(RuntimeError):
 
     Raised while the app starts, never during a request: it is no ``DomainError``.
     """
+
+
+class TooManyDigitsError(DomainError, ValueError):
+    """A number drawing holds more digits than one request reads."""

@@ -1,0 +1,39 @@
+"""benchmarks.number on a tiny sample, and the numbers it composes: apart or touching, as asked."""
+import re
+
+import numpy as np
+from scipy import ndimage
+
+from app.recognition import number_drawings, reference
+from app.recognition.handwriting import load_real_digits, split_indices
+from benchmarks.number import report
+
+
+def pieces(image):
+    """Connected pieces of ink of an RGBA drawing."""
+    return ndimage.label(np.asarray(image.getchannel("A")) > 40, structure=np.ones((3, 3)))[1]
+
+
+def test_apart_digits_stay_apart_and_touching_ones_touch():
+    images, _ = load_real_digits()
+    ones = split_indices()[1][100:110]  # real 1s: a single stroke each
+    rng = np.random.default_rng(0)
+    for count in (2, 4, 6):
+        drawing = number_drawings.compose(images[ones[:count]], rng)
+        assert pieces(number_drawings.render(drawing, rng)) == count
+        lefts = [box[0] for box in drawing.boxes]
+        assert lefts == sorted(lefts)
+    for _ in range(5):
+        assert pieces(number_drawings.render(number_drawings.compose(images[ones[:2]], rng, touching=True), rng)) == 1
+
+
+def test_the_benchmark_prints_every_table_on_a_tiny_sample(app, capsys):
+    singles = [reference.draw_real(i, style) for i in split_indices()[1][:2] for style in reference.STYLES]
+    report(app, scale=1 / 200, singles=singles)
+    printed = capsys.readouterr().out
+    for name in ("2 apart", "3 apart", "4 apart", "5 apart", "6 apart", "touching pairs"):  # count, whole, digits, times
+        assert re.search(rf"^{name}\s+[12]\s+\d+\.\d%\s+\d+\.\d%(\s+\d+\.\d){{3}}$", printed, re.MULTILINE), name
+    for group, target in (("2-4 apart", 92), ("5-6 apart", 85), ("touching pairs", 75)):  # whole, target
+        assert re.search(rf"^{group}\s+\d+\.\d%\s+{target}%$", printed, re.MULTILINE), group
+    assert "single digits through /api/predict/number reading exactly as /api/predict: 4 of 4" in printed
+    assert re.search(r"one /api/predict, 4 single drawings: p50 \d+\.\d ms, p99 \d+\.\d ms", printed)
