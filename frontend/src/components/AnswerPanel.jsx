@@ -4,7 +4,7 @@ import { FeedbackRow } from './FeedbackRow.jsx';
 import { Neighbors } from './Neighbors.jsx';
 import { ProbabilityBars } from './ProbabilityBars.jsx';
 
-const REASONS = {
+export const REASONS = {
   far_from_training_data: "It doesn't look like the digits the model learned from.",
   split_vote: 'It looks like more than one digit.',
   not_a_digit_shape: 'A dot or a cross is not a digit.',

@@ -1,0 +1,46 @@
+import { DigitBoxes } from '../components/DigitBoxes.jsx';
+import { DrawingPad } from '../components/DrawingPad.jsx';
+import { ModeSwitch } from '../components/ModeSwitch.jsx';
+import { NumberAnswer } from '../components/NumberAnswer.jsx';
+import { MAX_DIGITS } from '../components/NumberFeedback.jsx';
+import { predictNumber } from '../api.js';
+import { useDrawing } from '../hooks/useDrawing.js';
+import { useDrawingShortcuts } from '../hooks/useDrawingShortcuts.js';
+import { usePrediction } from '../hooks/usePrediction.js';
+
+// Width over height of the Number canvas: room for six digits of a comfortable size side by side.
+export const NUMBER_ASPECT = 3;
+
+/** Number mode: draw several digits side by side and see the number, with each digit's box over the drawing. */
+export function NumberPage({ predict = predictNumber }) {
+  const prediction = usePrediction({ predict });
+  const { show, reset } = prediction;
+  const drawing = useDrawing({
+    aspect: NUMBER_ASPECT,
+    onChange: ({ reason, empty, toDataURL }) => {
+      if (empty) reset();
+      else show(toDataURL, { now: reason !== 'move' });
+    },
+  });
+  useDrawingShortcuts(drawing);
+  const { answer } = prediction;
+
+  return (
+    <div className="number-page">
+      <section className="card" aria-labelledby="pad-title">
+        <ModeSwitch />
+        <h2 id="pad-title" className="card__title">
+          Draw a number, digits side by side
+        </h2>
+        <DrawingPad
+          drawing={drawing}
+          wide
+          label={`Drawing area: write a number of up to ${MAX_DIGITS} digits, side by side, with your mouse, finger or pen`}
+        >
+          <DigitBoxes digits={answer.kind === 'result' ? answer.result.digits : null} image={drawing.exportSize} />
+        </DrawingPad>
+      </section>
+      <NumberAnswer answer={answer} busy={prediction.busy} />
+    </div>
+  );
+}
