@@ -12,8 +12,8 @@ import { usePrediction } from '../hooks/usePrediction.js';
 export const NUMBER_ASPECT = 3;
 
 /** Number mode: draw several digits side by side and see the number, with each digit's box over the drawing. */
-export function NumberPage({ predict = predictNumber }) {
-  const prediction = usePrediction({ predict });
+export function NumberPage() {
+  const prediction = usePrediction({ predict: predictNumber });
   const { show, reset } = prediction;
   const drawing = useDrawing({
     aspect: NUMBER_ASPECT,
