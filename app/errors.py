@@ -8,6 +8,7 @@ from .exceptions import (
     InvalidImageError,
     ModelIntegrityError,
     ModelUnavailableError,
+    TooManyDigitsError,
 )
 
 
@@ -26,6 +27,7 @@ DOMAIN_ERRORS = {
     InvalidImageError: (400, "invalid_image"),
     ImageTooLargeError: (413, "image_too_large"),
     EmptyImageError: (422, "empty_image"),
+    TooManyDigitsError: (422, "too_many_digits"),
     ModelUnavailableError: (503, "model_unavailable"),
     ModelIntegrityError: (503, "model_unavailable"),
 }

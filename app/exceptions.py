@@ -23,3 +23,7 @@ class ModelIntegrityError(RuntimeError):
 
 class ConfigurationError(RuntimeError):
     """A setting the app cannot start without is missing or wrong; the message says what to set."""
+
+
+class TooManyDigitsError(ValueError):
+    """A number drawing holds more digits than one request reads."""

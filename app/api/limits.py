@@ -14,6 +14,7 @@ LIMITED = {
     "api.feedback": ("FEEDBACK_RATE_LIMIT", "feedback"),
     "api.predict": ("PREDICT_RATE_LIMIT", "predict"),
     "api.predict_batch": ("PREDICT_RATE_LIMIT", "predict"),
+    "api.predict_number": ("PREDICT_RATE_LIMIT", "predict"),
 }
 
 

@@ -36,10 +36,11 @@ def _linked(on, p, q):
     return (p[0], q[1]) not in on and (q[0], p[1]) not in on
 
 
-def draw_strokes(strokes, size=280, width=16, ink=(20, 20, 20), background=None):
-    """Strokes (lists of (x, y) canvas points) -> RGBA image; background None means transparent."""
-    big = size * SUPERSAMPLE
-    alpha = Image.new("L", (big, big), 0)
+def draw_strokes(strokes, size=280, width=16, ink=(20, 20, 20), background=None, height=None):
+    """Strokes (lists of (x, y) canvas points) -> RGBA image, ``size`` wide and ``height`` (default ``size``) high;
+    background None means transparent."""
+    height = height or size
+    alpha = Image.new("L", (size * SUPERSAMPLE, height * SUPERSAMPLE), 0)
     pen = ImageDraw.Draw(alpha)
     radius = width * SUPERSAMPLE / 2
     for stroke in strokes:
@@ -48,11 +49,11 @@ def draw_strokes(strokes, size=280, width=16, ink=(20, 20, 20), background=None)
             pen.line(points, fill=255, width=max(1, round(width * SUPERSAMPLE)), joint="curve")
         for x, y in points:  # round caps and joins
             pen.ellipse((x - radius, y - radius, x + radius, y + radius), fill=255)
-    alpha = alpha.resize((size, size), Image.Resampling.LANCZOS)
-    image = Image.new("RGBA", (size, size), ink + (0,))
+    alpha = alpha.resize((size, height), Image.Resampling.LANCZOS)
+    image = Image.new("RGBA", (size, height), ink + (0,))
     image.putalpha(alpha)
     if background is not None:
-        flat = Image.new("RGBA", (size, size), background + (255,))
+        flat = Image.new("RGBA", (size, height), background + (255,))
         flat.alpha_composite(image)
         return flat
     return image

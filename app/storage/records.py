@@ -83,7 +83,12 @@ class ActiveModel(Base):
 
 
 class Prediction(Base):
-    """One answered drawing: the image as sent, its 8x8 features and the model's answer."""
+    """One answered drawing: the image as sent, its 8x8 features and the model's answer.
+
+    A digit of a number (POST /api/predict/number) is a row of its own, with the number's whole image: its
+    ``box`` ([x, y, width, height] in the image's pixels) and ``number_id``, the id of the number's first digit,
+    which names the number; its digits' ids follow in order, left to right. Both are NULL for a single drawing.
+    """
 
     __tablename__ = "predictions"
 
@@ -94,6 +99,8 @@ class Prediction(Base):
     digit: Mapped[int] = mapped_column(SmallInteger)
     probabilities: Mapped[list] = mapped_column(JSON)
     model_version: Mapped[int] = mapped_column(ForeignKey("model_versions.version"))
+    number_id: Mapped[int | None] = mapped_column(BigId, index=True)
+    box: Mapped[list | None] = mapped_column(JSON)
 
 
 class Feedback(Base):
@@ -142,8 +149,8 @@ def next_prediction_id(connection):
     return connection.execute(select(IdBlock.next_id).where(IdBlock.name == "predictions")).scalar_one()
 
 
-def prediction_row(prediction_id, image, features, prediction, version):
-    """The predictions row of one answered drawing."""
+def prediction_row(prediction_id, image, features, prediction, version, number_id=None, box=None):
+    """The predictions row of one answered drawing (of a digit of number ``number_id``, in ``box``)."""
     return {
         "id": prediction_id,
         "created": utcnow(),
@@ -152,6 +159,8 @@ def prediction_row(prediction_id, image, features, prediction, version):
         "digit": int(prediction.digit),
         "probabilities": [round(float(p), 6) for p in prediction.probabilities],
         "model_version": version,
+        "number_id": number_id,
+        "box": None if box is None else [int(v) for v in box],
     }
 
 

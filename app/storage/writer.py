@@ -38,17 +38,38 @@ class PredictionWriter:
         """Queue one answered drawing's row -> its prediction id."""
         self._adopt_process()
         with self._lock:
-            prediction_id = next(self._ids, None)
-            if prediction_id is None:
-                self._ids = iter(self._reserve())
-                prediction_id = next(self._ids)
+            prediction_id = self._next_id()
             self._queue.append(prediction_row(prediction_id, image, features, prediction, version))
-            waiting = len(self._queue)
+        self._written_soon()
+        return prediction_id
+
+    def submit_number(self, image, digits, version):
+        """Queue the rows of a number's digits (``segmentation.Digit``) together, so one write stores them all
+        -> their prediction ids, left to right; the first names the number (every row's ``number_id``)."""
+        self._adopt_process()
+        with self._lock:
+            ids = [self._next_id() for _ in digits]
+            self._queue.extend(prediction_row(prediction_id, image, digit.features, digit.prediction, version,
+                                              number_id=ids[0], box=digit.box)
+                               for prediction_id, digit in zip(ids, digits))
+        self._written_soon()
+        return ids
+
+    def _next_id(self):
+        """The next id of this process's block, reserving a new block when it is used up (hold ``_lock``)."""
+        prediction_id = next(self._ids, None)
+        if prediction_id is None:
+            self._ids = iter(self._reserve())
+            prediction_id = next(self._ids)
+        return prediction_id
+
+    def _written_soon(self):
+        """After queueing: write now when every row is written on the request path, else wake the thread once
+        ``flush_rows`` rows wait."""
         if self.interval <= 0:
             self.flush()
-        elif waiting >= self.flush_rows:
+        elif len(self._queue) >= self.flush_rows:
             self._wake.set()
-        return prediction_id
 
     def _reserve(self):
         with self.database.engine.begin() as connection:

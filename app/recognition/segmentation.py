@@ -1,0 +1,219 @@
+"""A number drawn in one go -> its digits, left to right, each read the way /api/predict reads one drawing.
+
+1. The ink is cut into connected parts (``scipy.ndimage.label``), on an ink map reduced by its block maximum
+   when the canvas is large (thin strokes stay joined), and specks are dropped as preprocessing drops them.
+2. Parts whose columns overlap by at least ``MERGE_OVERLAP`` of the narrower one's width are one digit: a 5's
+   flag, a 4 or a 7 drawn in two strokes.
+3. A digit wider than ``SPLIT_ASPECT`` times its height may be digits that touch: the cuts at the lowest-ink
+   columns of its middle are tried, each half read by the model, and the cut whose halves are nearest the
+   training data wins when they are nearer than the whole is (again within a half that is still wide).
+4. Each digit becomes a drawing of its own (its ink, the other digits' left out) and goes through the same
+   preprocessing, model and "not sure" as a single drawing. A drawing of one digit is passed on whole, so it
+   reads exactly as /api/predict reads it.
+
+The thresholds are chosen on numbers composed of the 4,000 training digits (`benchmarks.number --tune`).
+"""
+from dataclasses import dataclass
+
+import numpy as np
+from PIL import Image
+from scipy import ndimage
+from skimage.measure import block_reduce
+
+from ..exceptions import EmptyImageError, TooManyDigitsError
+from . import preprocessing as pp
+from .uncertainty import outlier_score
+
+MAX_DIGITS = 12  # a longer number is refused (422 too_many_digits)
+WORK_SIDE = 400  # ink maps with a longer side are reduced by their block maximum before labelling
+MERGE_OVERLAP = 0.5  # share of the narrower part's width two parts' columns overlap by to be one digit
+SPLIT_ASPECT = 1.2  # width / height above which a digit may be digits that touch
+CUT_MARGIN = 0.2  # a cut lies at least this share of the width from either edge
+CUT_CANDIDATES = 4  # lowest-ink columns tried as cuts
+FRAME = 2  # transparent pixels around a digit's own drawing, so its border reads as background
+EIGHT = np.ones((3, 3), dtype=bool)  # 8-connected neighbourhood
+
+
+@dataclass(frozen=True)
+class Digit:
+    """One digit of a number: its box (x, y, width, height) in the upload's pixels, the drawing the model read,
+    its features and ``Shape``, and the model's ``Prediction``."""
+
+    box: tuple
+    image: Image.Image
+    features: np.ndarray
+    shape: object
+    prediction: object
+
+
+@dataclass
+class InkParts:
+    """The drawing's ink: the full-resolution map (0..1), its reduced copy, the labelled parts of the reduced
+    copy, the reduction factor and where the map lies in the upload (left, top)."""
+
+    ink: np.ndarray
+    small: np.ndarray
+    labels: np.ndarray
+    factor: int
+    origin: tuple
+
+
+def visible_crop(rgba):
+    """(the canvas cut to its visible pixels and a 1-px frame, its (left, top) in the upload); opaque: as is."""
+    alpha = rgba.getchannel("A")
+    box = None if alpha.getextrema()[0] > 0 else pp.visible_mask(alpha).getbbox()
+    if box is None:
+        return rgba, (0, 0)
+    left, top = max(box[0] - 1, 0), max(box[1] - 1, 0)
+    return rgba.crop((left, top, min(box[2] + 1, rgba.width), min(box[3] + 1, rgba.height))), (left, top)
+
+
+def ink_parts(rgba, work_side=WORK_SIDE):
+    """The drawing's ink and its connected parts, specks dropped; EmptyImageError when there is no ink."""
+    cropped, origin = visible_crop(rgba)
+    ink = pp.ink_map(pp.flatten(cropped))
+    factor = max(1, -(-max(ink.shape) // work_side))
+    small = block_reduce(ink, (factor, factor), np.max) if factor > 1 else ink
+    labels, count = ndimage.label(small > pp.INK_THRESHOLD, structure=EIGHT)
+    if count == 0:
+        raise EmptyImageError("Nothing is drawn: the image has no ink. Draw a number.")
+    extents = np.array([max(r.stop - r.start, c.stop - c.start) for r, c in ndimage.find_objects(labels)])
+    specks = np.concatenate([[False], extents < pp.SPECK_SIZE * extents.max()])
+    labels[specks[labels]] = 0
+    return InkParts(ink, small, labels, factor, origin)
+
+
+def column_span(mask):
+    """(first, last + 1) of the columns of ``mask`` that hold ink."""
+    cols = np.flatnonzero(mask.any(axis=0))
+    return cols[0], cols[-1] + 1
+
+
+def row_span(mask):
+    """(first, last + 1) of the rows of ``mask`` that hold ink."""
+    rows = np.flatnonzero(mask.any(axis=1))
+    return rows[0], rows[-1] + 1
+
+
+def merged_groups(labels, overlap=MERGE_OVERLAP):
+    """The parts' label numbers grouped into digits, left to right: a part joins the digit before it when
+    their columns overlap by ``overlap`` of the narrower one's width."""
+    spans = [(c.start, c.stop, number) for number, (_, c) in enumerate(ndimage.find_objects(labels), 1)
+             if c is not None]
+    groups = []
+    for start, stop, number in sorted(spans):
+        if groups:
+            left, right, members = groups[-1]
+            shared = min(right, stop) - max(left, start)
+            if shared >= overlap * min(right - left, stop - start):
+                groups[-1] = (left, max(right, stop), members + [number])
+                continue
+        groups.append((start, stop, [number]))
+    return [np.isin(labels, members) for _, _, members in groups]
+
+
+def cut_columns(mask, candidates=CUT_CANDIDATES, margin=CUT_MARGIN):
+    """The columns of a wide digit's middle where it holds least ink, lowest first (local minima first)."""
+    left, right = column_span(mask)
+    profile = mask[:, left:right].sum(axis=0).astype(float)
+    width = right - left
+    lo, hi = int(np.ceil(margin * width)), int(width - np.ceil(margin * width))
+    if hi <= lo:
+        return []
+    middle = profile[lo:hi]
+    order = np.argsort(middle, kind="stable")
+    chosen = []
+    for index in order:  # skip columns next to one already chosen: they make the same cut
+        if all(abs(index - other) > 1 for other in chosen):
+            chosen.append(index)
+        if len(chosen) == candidates:
+            break
+    return [left + lo + int(index) for index in chosen]
+
+
+def is_wide(mask, aspect=SPLIT_ASPECT):
+    """True when the digit's ink is wider than ``aspect`` times its height."""
+    top, bottom = row_span(mask)
+    left, right = column_span(mask)
+    return right - left > aspect * (bottom - top)
+
+
+class NumberReader:
+    """Reads the digits of one drawing with ``model`` (a ``DigitClassifier``)."""
+
+    def __init__(self, model, max_digits=MAX_DIGITS, overlap=MERGE_OVERLAP, aspect=SPLIT_ASPECT):
+        self.model, self.max_digits, self.overlap, self.aspect = model, max_digits, overlap, aspect
+
+    def read(self, rgba):
+        """RGBA image -> list of ``Digit``, left to right; EmptyImageError without ink, TooManyDigitsError past
+        ``max_digits``."""
+        parts = ink_parts(rgba)
+        groups = merged_groups(parts.labels, self.overlap)
+        self._check_count(len(groups))
+        if len(groups) == 1 and not is_wide(groups[0], self.aspect):
+            features, shape = pp.drawing_from_image(rgba)  # one digit: exactly what /api/predict reads
+            box = self._box(parts, groups[0])
+            return [Digit(box, rgba, features, shape, self.model.predict_one(features, shape))]
+        masks = []
+        for group in groups:
+            masks.extend(self._split(parts, group) if is_wide(group, self.aspect) else [group])
+            self._check_count(len(masks))
+        drawings = [self._drawing(parts, mask) for mask in masks]
+        predictions = self.model.predict(np.stack([d[1] for d in drawings]), [d[2] for d in drawings])
+        return [Digit(self._box(parts, mask), image, features, shape, prediction)
+                for mask, (image, features, shape), prediction in zip(masks, drawings, predictions)]
+
+    def _check_count(self, count):
+        if count > self.max_digits:
+            raise TooManyDigitsError(f"The drawing holds more than {self.max_digits} digits. "
+                                     f"Draw a number of at most {self.max_digits} digits.")
+
+    def _split(self, parts, mask):
+        """The digit ``mask`` as one or more digits: cut where the halves are nearest the training data."""
+        best, best_score = [mask], self._score(parts, [mask])
+        for column in cut_columns(mask):
+            left, right = mask.copy(), mask.copy()
+            left[:, column:] = False
+            right[:, :column] = False
+            score = self._score(parts, [left, right])
+            if score < best_score:
+                best, best_score = [left, right], score
+        if len(best) == 1:
+            return best
+        return [piece for half in best
+                for piece in (self._split(parts, half) if is_wide(half, self.aspect) else [half])]
+
+    def _score(self, parts, masks):
+        """How far the worst of these digits lies from the training data (lower: more like digits)."""
+        features = np.stack([self._drawing(parts, mask)[1] for mask in masks])
+        return float(outlier_score(self.model.far_distances(features)).max())
+
+    def _full_mask(self, parts, mask):
+        """The digit's reduced mask at the upload's resolution, grown by one reduced pixel to take in the stroke's
+        soft edge, without the other digits' ink."""
+        grown = ndimage.binary_dilation(mask, EIGHT) & ~((parts.labels > 0) & ~mask)
+        factor = parts.factor
+        if factor > 1:
+            grown = grown.repeat(factor, axis=0).repeat(factor, axis=1)
+        return grown[:parts.ink.shape[0], :parts.ink.shape[1]]
+
+    def _drawing(self, parts, mask):
+        """(the digit alone as a canvas drawing, its features, its ``Shape``)."""
+        full = self._full_mask(parts, mask)
+        top, bottom = row_span(full)
+        left, right = column_span(full)
+        ink = np.pad(parts.ink[top:bottom, left:right] * full[top:bottom, left:right], FRAME)
+        image = Image.new("RGBA", ink.shape[::-1], (0, 0, 0, 0))
+        image.putalpha(Image.fromarray(np.rint(ink * 255).astype(np.uint8)))  # dark ink on transparency
+        features, shape = pp.drawing_from_image(image)
+        return image, features, shape
+
+    def _box(self, parts, mask):
+        """The digit's ink box (x, y, width, height) in the upload's pixels."""
+        full = self._full_mask(parts, mask) & (parts.ink > pp.INK_THRESHOLD)
+        if not full.any():
+            full = self._full_mask(parts, mask)
+        top, bottom = row_span(full)
+        left, right = column_span(full)
+        x, y = parts.origin
+        return (int(x + left), int(y + top), int(right - left), int(bottom - top))
