@@ -4,6 +4,9 @@
 /** Stroke width as a fraction of the canvas width (a finger-thick line on an 8x8 grid). */
 export const LINE_WIDTH_RATIO = 1 / 18;
 
+/** Width over height of the Number mode canvas: room for six digits of a comfortable size side by side. */
+export const NUMBER_ASPECT = 3;
+
 /** Map a pointer's client position to unit coordinates inside `rect` (a DOMRect). */
 export function toUnitPoint(clientX, clientY, rect) {
   if (!rect.width || !rect.height) return { x: 0, y: 0 };

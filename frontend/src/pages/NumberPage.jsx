@@ -4,12 +4,10 @@ import { ModeSwitch } from '../components/ModeSwitch.jsx';
 import { NumberAnswer } from '../components/NumberAnswer.jsx';
 import { MAX_DIGITS } from '../components/NumberFeedback.jsx';
 import { predictNumber } from '../api.js';
+import { NUMBER_ASPECT } from '../geometry.js';
 import { useDrawing } from '../hooks/useDrawing.js';
 import { useDrawingShortcuts } from '../hooks/useDrawingShortcuts.js';
 import { usePrediction } from '../hooks/usePrediction.js';
-
-// Width over height of the Number canvas: room for six digits of a comfortable size side by side.
-export const NUMBER_ASPECT = 3;
 
 /** Number mode: draw several digits side by side and see the number, with each digit's box over the drawing. */
 export function NumberPage() {
