@@ -3,19 +3,24 @@ import { sendNumberFeedback } from '../api.js';
 import { useFeedback } from '../hooks/useFeedback.js';
 import { FeedbackThanks } from './FeedbackRow.jsx';
 
-export const MAX_DIGITS = 12; // the longest number the server reads
-
-/** The number typed as the right one: its digits (spaces dropped), or null unless 1 to MAX_DIGITS digits. */
-export function parseNumber(text) {
-  const digits = text.replace(/\s+/g, '');
-  return new RegExp(`^[0-9]{1,${MAX_DIGITS}}$`).test(digits) ? digits : null;
+/**
+ * The number typed as the right one, spaces dropped: { number } when it is `length` digits (one for each digit
+ * read: the server keeps each digit with its box), else { problem } saying what to type.
+ */
+export function parseNumber(text, length) {
+  const number = text.replace(/\s+/g, '');
+  if (!/^[0-9]+$/.test(number)) return { problem: 'Type the number in digits only, 0 to 9.' };
+  if (number.length !== length) {
+    return { problem: `Type ${length === 1 ? 'one digit' : `${length} digits`}, one for each box on the drawing.` };
+  }
+  return { number };
 }
 
 /** "Right?" for a number: a tick, or the right number typed in digits. */
 export function NumberFeedback({ predictionId, number, send = sendNumberFeedback }) {
   const { state, answer } = useFeedback(predictionId, send);
   const [text, setText] = useState('');
-  const [invalid, setInvalid] = useState(false);
+  const [problem, setProblem] = useState(null);
   const problemId = useId();
 
   if (state.step === 'done') return <FeedbackThanks held={state.held} />;
@@ -23,9 +28,9 @@ export function NumberFeedback({ predictionId, number, send = sendNumberFeedback
   const disabled = state.step === 'sending';
   const submit = (event) => {
     event.preventDefault();
-    const right = parseNumber(text);
-    setInvalid(right === null);
-    if (right !== null) answer(right);
+    const typed = parseNumber(text, number.length);
+    setProblem(typed.problem ?? null);
+    if (typed.number) answer(typed.number);
   };
   return (
     <div className="feedback" data-testid="feedback">
@@ -50,19 +55,19 @@ export function NumberFeedback({ predictionId, number, send = sendNumberFeedback
           value={text}
           onChange={(event) => {
             setText(event.target.value);
-            setInvalid(false);
+            setProblem(null);
           }}
-          aria-invalid={invalid}
-          aria-describedby={invalid ? problemId : undefined}
+          aria-invalid={problem !== null}
+          aria-describedby={problem ? problemId : undefined}
           data-testid="right-number"
         />
         <button type="submit" disabled={disabled}>
           Send
         </button>
       </form>
-      {invalid && (
+      {problem && (
         <p id={problemId} role="alert" className="feedback__error">
-          Type the number in digits only, 1 to {MAX_DIGITS} of them.
+          {problem}
         </p>
       )}
       {state.step === 'error' && (

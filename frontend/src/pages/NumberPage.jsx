@@ -2,12 +2,13 @@ import { DigitBoxes } from '../components/DigitBoxes.jsx';
 import { DrawingPad } from '../components/DrawingPad.jsx';
 import { ModeSwitch } from '../components/ModeSwitch.jsx';
 import { NumberAnswer } from '../components/NumberAnswer.jsx';
-import { MAX_DIGITS } from '../components/NumberFeedback.jsx';
 import { predictNumber } from '../api.js';
 import { NUMBER_ASPECT } from '../geometry.js';
 import { useDrawing } from '../hooks/useDrawing.js';
 import { useDrawingShortcuts } from '../hooks/useDrawingShortcuts.js';
 import { usePrediction } from '../hooks/usePrediction.js';
+
+const MAX_DIGITS = 12; // the longest number the server reads (422 too_many_digits past it)
 
 /** Number mode: draw several digits side by side and see the number, with each digit's box over the drawing. */
 export function NumberPage() {

@@ -6,14 +6,19 @@ import { NumberFeedback, parseNumber } from '../../components/NumberFeedback.jsx
 
 describe('parseNumber', () => {
   it.each([
-    ['42', '42'],
-    [' 4 2 ', '42'],
-    ['007', '007'],
-    ['123456789012', '123456789012'],
-  ])('reads %j as %j', (text, number) => expect(parseNumber(text)).toBe(number));
+    ['42', 2, '42'],
+    [' 4 2 ', 2, '42'],
+    ['007', 3, '007'],
+    ['123456789012', 12, '123456789012'],
+  ])('reads %j (%i digits) as %j', (text, length, number) => expect(parseNumber(text, length)).toEqual({ number }));
 
-  it.each(['', '   ', '4a', '-42', '4.2', '٤٢', '1234567890123'])('refuses %j', (text) => {
-    expect(parseNumber(text)).toBeNull();
+  it.each(['', '   ', '4a', '-42', '4.2', '٤٢'])('refuses %j: digits only', (text) => {
+    expect(parseNumber(text, 2)).toEqual({ problem: 'Type the number in digits only, 0 to 9.' });
+  });
+
+  it('asks for one digit for each digit read', () => {
+    expect(parseNumber('421', 2)).toEqual({ problem: 'Type 2 digits, one for each box on the drawing.' });
+    expect(parseNumber('42', 1)).toEqual({ problem: 'Type one digit, one for each box on the drawing.' });
   });
 });
 
@@ -27,7 +32,13 @@ describe('NumberFeedback', () => {
   });
 
   it('sends the right number typed in digits, with Enter', async () => {
-    const send = vi.fn().mockResolvedValue({ id: 4, status: 'pending' });
+    const send = vi.fn().mockResolvedValue({
+      number: '43',
+      feedback: [
+        { id: 4, status: 'accepted' },
+        { id: 5, status: 'pending' },
+      ],
+    });
     render(<NumberFeedback predictionId={31} number="42" send={send} />);
     const input = screen.getByRole('textbox', { name: 'The right number' });
     expect(input).toHaveAttribute('inputmode', 'numeric');
@@ -36,16 +47,18 @@ describe('NumberFeedback', () => {
     expect(await screen.findByRole('status')).toHaveTextContent(/someone will check it/i);
   });
 
-  it('refuses what is not 1 to 12 digits, says why, and sends nothing', async () => {
+  it('refuses what is not one digit for each digit read, says why, and sends nothing', async () => {
     const send = vi.fn();
     render(<NumberFeedback predictionId={31} number="42" send={send} />);
     const input = screen.getByRole('textbox', { name: 'The right number' });
     await userEvent.type(input, '4x');
     await userEvent.click(screen.getByRole('button', { name: 'Send' }));
-    expect(screen.getByRole('alert')).toHaveTextContent('Type the number in digits only, 1 to 12 of them.');
+    expect(screen.getByRole('alert')).toHaveTextContent('Type the number in digits only, 0 to 9.');
     expect(input).toHaveAttribute('aria-invalid', 'true');
-    expect(input).toHaveAccessibleDescription('Type the number in digits only, 1 to 12 of them.');
-    await userEvent.click(screen.getByRole('button', { name: 'Send' })); // still wrong
+    expect(input).toHaveAccessibleDescription('Type the number in digits only, 0 to 9.');
+    await userEvent.clear(input);
+    await userEvent.type(input, '421{Enter}'); // three digits for two boxes
+    expect(screen.getByRole('alert')).toHaveTextContent('Type 2 digits, one for each box on the drawing.');
     expect(send).not.toHaveBeenCalled();
 
     await userEvent.clear(input); // typing again takes the complaint away
@@ -61,14 +74,14 @@ describe('NumberFeedback', () => {
       .mockRejectedValueOnce(new ApiError(429, 'rate_limited', 'Too many requests from your address.'))
       .mockResolvedValueOnce({ id: 5 });
     render(<NumberFeedback predictionId={31} number="42" send={send} />);
-    await userEvent.type(screen.getByRole('textbox', { name: 'The right number' }), '421');
+    await userEvent.type(screen.getByRole('textbox', { name: 'The right number' }), '41');
     await userEvent.click(screen.getByRole('button', { name: 'Send' }));
     expect(await screen.findByRole('alert')).toHaveTextContent('Too many requests from your address.');
     await userEvent.click(screen.getByRole('button', { name: 'Send' }));
     expect(await screen.findByRole('status')).toHaveTextContent(/thank you/i);
     expect(send.mock.calls).toEqual([
-      [31, '421'],
-      [31, '421'],
+      [31, '41'],
+      [31, '41'],
     ]);
   });
 

@@ -22,7 +22,7 @@ const TWO = [
 /** fetch answering POST /api/predict/number with `reply()` and POST /api/feedback with 201. */
 function serve(reply) {
   const fetchMock = vi.fn(async (url) =>
-    url === '/api/feedback' ? jsonResponse(201, { id: 9, status: 'accepted' }) : reply(),
+    url === '/api/feedback' ? jsonResponse(201, { number: '43', feedback: [{ id: 9, status: 'accepted' }] }) : reply(),
   );
   vi.stubGlobal('fetch', fetchMock);
   return fetchMock;
@@ -144,6 +144,6 @@ describe('NumberPage', () => {
     expect(screen.getByTestId('number')).toHaveTextContent('42'); // Escape in a text field does not clear
     await userEvent.type(input, '{Enter}');
     expect(await screen.findByRole('status')).toHaveTextContent(/thank you/i);
-    expect(bodies(fetchMock, '/api/feedback')).toEqual([{ prediction_id: 77, label: '43' }]);
+    expect(bodies(fetchMock, '/api/feedback')).toEqual([{ prediction_id: 77, number: '43' }]);
   });
 });
