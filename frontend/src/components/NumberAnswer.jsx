@@ -1,5 +1,5 @@
 import { formatPercent } from '../format.js';
-import { REASONS } from './AnswerPanel.jsx';
+import { AnswerMessage, REASONS } from './AnswerPanel.jsx';
 import { NumberFeedback } from './NumberFeedback.jsx';
 
 /** Each digit of the number, left to right, with how sure the model is of it (or why it is not). */
@@ -49,16 +49,7 @@ export function NumberAnswer({ answer, busy = false }) {
               : result.number}
           </span>
         )}
-        {answer.kind === 'prompt' && (
-          <p className="answer__message" data-testid="message">
-            Draw a number
-          </p>
-        )}
-        {answer.kind === 'error' && (
-          <p className="answer__message answer__message--error" role="alert" data-testid="message">
-            {answer.message}
-          </p>
-        )}
+        <AnswerMessage answer={answer} prompt="Draw a number" />
       </div>
       <div className="answer__status">
         {result && !result.uncertain && <p className="answer__confidence">Sure of every digit</p>}
