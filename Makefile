@@ -13,10 +13,12 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 FRONTEND_SOURCES := $(shell find frontend -type f -not -path 'frontend/dist/*' 2>/dev/null) package.json vite.config.js
 MODEL := storage/classifier.pkl
 PAGE_STROKES := test-artifacts/page-strokes.json
-PAGE_PER_DIGIT ?= 20
+PAGE_PER_DIGIT ?= 40
+NUMBER_STROKES := test-artifacts/number-strokes.json
+PAGE_NUMBERS ?= 150
 
 .PHONY: help run serve setup deps frontend model train test test-python test-frontend test-e2e \
-        bench bench-accuracy bench-load bench-uncertainty bench-page bench-poisoning bench-number clean
+        bench bench-accuracy bench-load bench-uncertainty bench-page bench-page-number bench-number bench-poisoning clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-16s %s\n", $$1, $$2}'
@@ -65,7 +67,7 @@ test-e2e: setup
 	bash scripts/ensure-chromium.sh
 	npm run test:e2e
 
-bench: bench-page bench-accuracy bench-uncertainty bench-load bench-poisoning bench-number  ## every benchmark (the page-drawn set first: bench-accuracy reads it)
+bench: bench-page bench-accuracy bench-uncertainty bench-load bench-poisoning bench-number bench-page-number  ## every benchmark (the page-drawn set first: bench-accuracy reads it)
 
 bench-accuracy: setup  ## accuracy on real validation drawings, held-out load_digits and page-drawn digits: new, previous, seed
 	$(PY) -m benchmarks.accuracy
@@ -83,10 +85,15 @@ bench-load: $(VENV)/.installed model  ## wrk load on the floor, the original ser
 	bash scripts/ensure-wrk.sh
 	$(PY) -m benchmarks.load
 
-bench-page: setup  ## real validation digits drawn with the mouse on the page in Chromium (PAGE_PER_DIGIT=20 of each)
+bench-page: setup  ## real validation digits drawn with the mouse on the page in Chromium (PAGE_PER_DIGIT=40 of each)
 	bash scripts/ensure-chromium.sh
 	$(PY) -m benchmarks.page_strokes $(PAGE_STROKES) --per-digit $(PAGE_PER_DIGIT)
 	PAGE_STROKES=$(PAGE_STROKES) npm run bench:page
+
+bench-page-number: setup  ## numbers of 2-6 real validation digits drawn with the mouse in Number mode in Chromium (PAGE_NUMBERS=150)
+	bash scripts/ensure-chromium.sh
+	$(PY) -m benchmarks.page_strokes $(NUMBER_STROKES) --per-digit 100
+	NUMBER_STROKES=$(NUMBER_STROKES) PAGE_NUMBERS=$(PAGE_NUMBERS) npm run bench:page-number
 
 clean:  ## remove build output and installed packages (keeps storage/)
 	rm -rf $(VENV) node_modules frontend/dist test-artifacts .pytest_cache

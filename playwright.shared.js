@@ -4,6 +4,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { devices } from '@playwright/test';
 
 export const root = path.dirname(fileURLToPath(import.meta.url));
 export const artifacts = path.join(root, 'test-artifacts');
@@ -72,5 +73,28 @@ export function shippedModelServer(name, { env = {} } = {}) {
       stdout: 'ignore',
       stderr: 'pipe',
     },
+  };
+}
+
+/**
+ * A page benchmark's config (`make bench-page`, `make bench-page-number`): the specs in `testDir` against a server
+ * of the shipped model named `name`, `parts` (where the tests write) cleared first, `teardown` printing the figures.
+ */
+export function benchmarkConfig({ name, testDir, parts, teardown, outputDir }) {
+  const { use, webServer } = shippedModelServer(name);
+  if (isMainProcess) fs.rmSync(parts, { recursive: true, force: true });
+  return {
+    testDir,
+    outputDir,
+    globalTeardown: teardown,
+    timeout: 600_000, // one test draws up to 25 digits (or 10 numbers), on a machine that may be shared
+    expect: { timeout: 30_000 },
+    fullyParallel: true,
+    workers: 2,
+    retries: 0,
+    reporter: [['list']],
+    use,
+    projects: [{ name: 'chromium', use: { ...devices['Desktop Chrome'], channel: undefined } }],
+    webServer: { ...webServer, stderr: 'ignore' }, // not a log line for each of the ~1,000 predictions
   };
 }

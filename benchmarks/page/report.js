@@ -4,15 +4,16 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { PARTS, RESULT, STROKES } from './files.js';
 
-const percent = (count, total) => (total ? `${((100 * count) / total).toFixed(1)} %` : '—');
-const share = (count, total) => `${percent(count, total)} (${count} of ${total})`;
+export const percent = (count, total) => (total ? `${((100 * count) / total).toFixed(1)} %` : '—');
+export const share = (count, total) => `${percent(count, total)} (${count} of ${total})`;
 const right = (drawings) => drawings.filter(({ label, shown }) => shown === label).length;
 
-function readParts() {
-  if (!fs.existsSync(PARTS)) return [];
+/** What the tests wrote into the folder `parts`, in the order drawn. */
+export function readParts(parts = PARTS) {
+  if (!fs.existsSync(parts)) return [];
   return fs
-    .readdirSync(PARTS)
-    .flatMap((file) => JSON.parse(fs.readFileSync(path.join(PARTS, file), 'utf8')))
+    .readdirSync(parts)
+    .flatMap((file) => JSON.parse(fs.readFileSync(path.join(parts, file), 'utf8')))
     .sort((a, b) => a.position - b.position);
 }
 

@@ -1,11 +1,13 @@
 import { useEffect } from 'react';
 import { DrawPage } from './pages/DrawPage.jsx';
 import { ModelsPage } from './pages/ModelsPage.jsx';
+import { NumberPage } from './pages/NumberPage.jsx';
 import { StatsPage } from './pages/StatsPage.jsx';
 import { Link, usePath } from './router.jsx';
 
 const PAGES = {
   '/': { title: 'Draw', component: DrawPage },
+  '/number': { title: 'Number', component: NumberPage, modeOf: '/' }, // a mode of Draw, without a nav entry
   '/stats': { title: 'Statistics', component: StatsPage },
   '/models': { title: 'Model', component: ModelsPage },
 };
@@ -38,13 +40,15 @@ export default function App() {
         </h1>
         <nav aria-label="Main">
           <ul className="nav">
-            {Object.entries(PAGES).map(([to, { title }]) => (
-              <li key={to}>
-                <Link to={to} aria-current={page === PAGES[to] ? 'page' : undefined}>
-                  {title}
-                </Link>
-              </li>
-            ))}
+            {Object.entries(PAGES)
+              .filter(([, { modeOf }]) => !modeOf)
+              .map(([to, { title }]) => (
+                <li key={to}>
+                  <Link to={to} aria-current={page === PAGES[to] || page?.modeOf === to ? 'page' : undefined}>
+                    {title}
+                  </Link>
+                </li>
+              ))}
           </ul>
         </nav>
       </header>

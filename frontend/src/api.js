@@ -79,3 +79,10 @@ export const listFeedback = (token, { status = 'pending', limit = 50 } = {}) =>
 /** Accept (trained on) or reject (never trained on) feedback by id (admin). */
 export const reviewFeedback = (token, ids, status) =>
   request('/api/feedback/review', { method: 'POST', token, body: { ids, status } });
+
+/** Post a drawing of several digits side by side: the number read left to right, and each digit with its box. */
+export const predictNumber = (image) => request('/api/predict/number', { method: 'POST', body: { image } });
+
+/** Tell the server the right number (a string of digits, one per digit read) for one of its number predictions. */
+export const sendNumberFeedback = (predictionId, number) =>
+  request('/api/feedback', { method: 'POST', body: { prediction_id: predictionId, number } });

@@ -4,6 +4,9 @@
 /** Stroke width as a fraction of the canvas width (a finger-thick line on an 8x8 grid). */
 export const LINE_WIDTH_RATIO = 1 / 18;
 
+/** Width over height of the Number mode canvas: room for six digits of a comfortable size side by side. */
+export const NUMBER_ASPECT = 3;
+
 /** Map a pointer's client position to unit coordinates inside `rect` (a DOMRect). */
 export function toUnitPoint(clientX, clientY, rect) {
   if (!rect.width || !rect.height) return { x: 0, y: 0 };
@@ -19,9 +22,9 @@ export function backingStoreSize(cssPixels, devicePixelRatio = 1) {
   return Math.max(1, Math.round(cssPixels * ratio));
 }
 
-/** Line width in backing-store pixels for a canvas `width` pixels wide. */
-export function lineWidthFor(width) {
-  return width * LINE_WIDTH_RATIO;
+/** Line width in backing-store pixels for a canvas `width` by `height` pixels: a share of its shorter side. */
+export function lineWidthFor(width, height = width) {
+  return Math.min(width, height) * LINE_WIDTH_RATIO;
 }
 
 /**
@@ -42,17 +45,18 @@ export function appendPoint(points, point, minDistance = 0.002) {
 }
 
 /**
- * Canvas path commands for one stroke, in pixels of a `size`-pixel square canvas.
+ * Canvas path commands for one stroke, in pixels of a canvas `size` pixels wide and `height` high (square
+ * unless told).
  * A quadratic curve runs through the midpoints between samples with each sample
  * as the control point, which smooths the corners between pointer events.
  * A single point becomes a dot.
  */
-export function strokeCommands(points, size) {
+export function strokeCommands(points, size, height = size) {
   if (points.length === 0) return [];
-  const px = points.map((p) => [p.x * size, p.y * size]);
+  const px = points.map((p) => [p.x * size, p.y * height]);
   if (px.length === 1) {
     const [x, y] = px[0];
-    return [{ op: 'dot', args: [x, y, lineWidthFor(size) / 2] }];
+    return [{ op: 'dot', args: [x, y, lineWidthFor(size, height) / 2] }];
   }
   const commands = [{ op: 'moveTo', args: px[0] }];
   for (let i = 1; i < px.length - 1; i += 1) {
@@ -62,4 +66,18 @@ export function strokeCommands(points, size) {
   }
   commands.push({ op: 'lineTo', args: px[px.length - 1] });
   return commands;
+}
+
+/**
+ * Where a box of the uploaded image (`[x, y, width, height]` in its pixels, `image` its { width, height }) lies
+ * on the canvas it was drawn on, as CSS percentages: the same place whatever size the canvas is shown at.
+ */
+export function boxPercent([x, y, width, height], image) {
+  const percent = (value, of) => `${(100 * value) / of}%`;
+  return {
+    left: percent(x, image.width),
+    top: percent(y, image.height),
+    width: percent(width, image.width),
+    height: percent(height, image.height),
+  };
 }

@@ -34,6 +34,20 @@ describe('App navigation', () => {
     expect(await screen.findByTestId('confusion-matrix')).toBeInTheDocument();
   });
 
+  it('switches between one digit and Number mode by links, with Draw still current in the nav', async () => {
+    render(<App />);
+    await userEvent.click(screen.getByRole('link', { name: 'Number' }));
+    expect(window.location.pathname).toBe('/number');
+    expect(screen.getByRole('img', { name: /write a number/ })).toBeInTheDocument();
+    expect(screen.getByRole('link', { name: 'Draw' })).toHaveAttribute('aria-current', 'page');
+    expect(screen.getAllByRole('navigation', { name: 'Main' })[0].querySelectorAll('a')).toHaveLength(3);
+    expect(document.title).toBe('Number · Draw a digit');
+
+    await userEvent.click(screen.getByRole('link', { name: 'One digit' }));
+    expect(window.location.pathname).toBe('/');
+    expect(screen.getByRole('img', { name: /draw one digit/ })).toBeInTheDocument();
+  });
+
   it('renders the page for a deep link', async () => {
     window.history.replaceState({}, '', '/stats');
     render(<App />);

@@ -28,4 +28,12 @@ describe('exportPng', () => {
     exportPng([[{ x: 0.5, y: 0.5 }]], 100);
     expect(spy.mock.results[0].value.width).toBe(100);
   });
+
+  it('exports a wide drawing at the width and height asked for', () => {
+    const spy = vi.spyOn(document, 'createElement');
+    exportPng([[{ x: 0.5, y: 0.5 }]], 840, 280);
+    const canvas = spy.mock.results[0].value;
+    expect([canvas.width, canvas.height]).toEqual([840, 280]);
+    expect(canvas.getContext('2d').lineWidth).toBeCloseTo(280 / 18);
+  });
 });

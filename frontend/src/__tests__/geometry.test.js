@@ -1,6 +1,14 @@
 // @vitest-environment node
 import { describe, expect, it } from 'vitest';
-import { appendPoint, backingStoreSize, lineWidthFor, startsStroke, strokeCommands, toUnitPoint } from '../geometry.js';
+import {
+  appendPoint,
+  backingStoreSize,
+  boxPercent,
+  lineWidthFor,
+  startsStroke,
+  strokeCommands,
+  toUnitPoint,
+} from '../geometry.js';
 
 describe('toUnitPoint', () => {
   const rect = { left: 100, top: 50, width: 200, height: 200 };
@@ -37,6 +45,10 @@ describe('lineWidthFor', () => {
   it('is 1/18 of the canvas width', () => {
     expect(lineWidthFor(360)).toBe(20);
     expect(lineWidthFor(720)).toBe(40);
+  });
+
+  it('is a share of the shorter side on a wide canvas', () => {
+    expect(lineWidthFor(1080, 360)).toBe(20);
   });
 });
 
@@ -101,5 +113,35 @@ describe('strokeCommands', () => {
       { op: 'quadraticCurveTo', args: [50, 50, 75, 50] },
       { op: 'lineTo', args: [100, 50] },
     ]);
+  });
+});
+
+describe('strokeCommands on a wide canvas', () => {
+  it('scales x by the width and y by the height, the dot by the height', () => {
+    expect(strokeCommands([{ x: 0, y: 0 }, { x: 1, y: 0.5 }], 900, 300)).toEqual([
+      { op: 'moveTo', args: [0, 0] },
+      { op: 'lineTo', args: [900, 150] },
+    ]);
+    expect(strokeCommands([{ x: 0.5, y: 0.5 }], 540, 180)).toEqual([{ op: 'dot', args: [270, 90, 5] }]);
+  });
+});
+
+describe('boxPercent', () => {
+  it('places a box of image pixels as percentages of the image, whatever size it is shown at', () => {
+    expect(boxPercent([210, 70, 84, 140], { width: 840, height: 280 })).toEqual({
+      left: '25%',
+      top: '25%',
+      width: '10%',
+      height: '50%',
+    });
+  });
+
+  it('covers the whole canvas for a box of the whole image', () => {
+    expect(boxPercent([0, 0, 840, 280], { width: 840, height: 280 })).toEqual({
+      left: '0%',
+      top: '0%',
+      width: '100%',
+      height: '100%',
+    });
   });
 });

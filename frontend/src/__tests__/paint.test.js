@@ -26,6 +26,17 @@ describe('paintStrokes', () => {
     expect(calls.map((c) => c[0])).toEqual(['clearRect', 'beginPath', 'arc', 'fill']);
   });
 
+  it('paints a wide canvas with its own height and a line 1/18 of that height', () => {
+    const { ctx, calls } = recorder();
+    paintStrokes(ctx, [[{ x: 0, y: 0.5 }, { x: 1, y: 0.5 }]], 1080, 360);
+    expect(calls[0]).toEqual(['clearRect', 0, 0, 1080, 360]);
+    expect(calls.slice(2, 4)).toEqual([
+      ['moveTo', 0, 180],
+      ['lineTo', 1080, 180],
+    ]);
+    expect(ctx.lineWidth).toBe(20);
+  });
+
   it('leaves the canvas empty with no strokes', () => {
     const { ctx, calls } = recorder();
     paintStrokes(ctx, [], 100);

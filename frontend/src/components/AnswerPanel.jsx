@@ -4,11 +4,30 @@ import { FeedbackRow } from './FeedbackRow.jsx';
 import { Neighbors } from './Neighbors.jsx';
 import { ProbabilityBars } from './ProbabilityBars.jsx';
 
-const REASONS = {
+export const REASONS = {
   far_from_training_data: "It doesn't look like the digits the model learned from.",
   split_vote: 'It looks like more than one digit.',
   not_a_digit_shape: 'A dot or a cross is not a digit.',
 };
+
+/** What stands in the answer's place without one: the `prompt`, or the error as an alert. */
+export function AnswerMessage({ answer, prompt }) {
+  if (answer.kind === 'prompt') {
+    return (
+      <p className="answer__message" data-testid="message">
+        {prompt}
+      </p>
+    );
+  }
+  if (answer.kind === 'error') {
+    return (
+      <p className="answer__message answer__message--error" role="alert" data-testid="message">
+        {answer.message}
+      </p>
+    );
+  }
+  return null;
+}
 
 /**
  * The model's answer: the digit, the ten probabilities and the 8x8 input, or
@@ -30,16 +49,7 @@ export function AnswerPanel({ answer, busy = false }) {
               {digit}
             </span>
           )}
-          {answer.kind === 'prompt' && (
-            <p className="answer__message" data-testid="message">
-              Draw a digit
-            </p>
-          )}
-          {answer.kind === 'error' && (
-            <p className="answer__message answer__message--error" role="alert" data-testid="message">
-              {answer.message}
-            </p>
-          )}
+          <AnswerMessage answer={answer} prompt="Draw a digit" />
         </div>
         <div className="answer__summary">
           <div className="answer__status">

@@ -1,35 +1,26 @@
-import { useState } from 'react';
 import { sendFeedback } from '../api.js';
+import { useFeedback } from '../hooks/useFeedback.js';
 
 const DIGITS = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
 
+/** The thanks once an answer is recorded; `held` when it waits for review before a model learns from it. */
+export function FeedbackThanks({ held }) {
+  return (
+    <div className="feedback" data-testid="feedback">
+      <p role="status" className="feedback__thanks">
+        {held
+          ? 'Thank you! Someone will check it before the next model learns from it.'
+          : 'Thank you! That helps the next model learn.'}
+      </p>
+    </div>
+  );
+}
+
 /** "Right?" with a tick, or the ten digits to say which one it really was. */
 export function FeedbackRow({ predictionId, digit, send = sendFeedback }) {
-  const [state, setState] = useState({ step: 'ask' });
+  const { state, answer } = useFeedback(predictionId, send);
 
-  async function answer(label) {
-    setState({ step: 'sending' });
-    try {
-      const reply = await send(predictionId, label);
-      setState({ step: 'done', held: reply?.status === 'pending' });
-    } catch (error) {
-      // A second answer for the same prediction is already recorded: nothing to fix.
-      if (error?.code === 'duplicate_feedback') setState({ step: 'done' });
-      else setState({ step: 'error', message: error?.message || 'Could not send your answer.' });
-    }
-  }
-
-  if (state.step === 'done') {
-    return (
-      <div className="feedback" data-testid="feedback">
-        <p role="status" className="feedback__thanks">
-          {state.held
-            ? 'Thank you! Someone will check it before the next model learns from it.'
-            : 'Thank you! That helps the next model learn.'}
-        </p>
-      </div>
-    );
-  }
+  if (state.step === 'done') return <FeedbackThanks held={state.held} />;
 
   const disabled = state.step === 'sending';
   return (

@@ -1,15 +1,17 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { appendPoint, backingStoreSize, startsStroke, toUnitPoint } from '../geometry.js';
-import { exportPng, paintStrokes } from '../paint.js';
+import { EXPORT_SIZE, exportPng, paintStrokes } from '../paint.js';
 
 /**
  * Canvas drawing with Pointer Events (mouse, pen, touch). Strokes are kept as
  * data (arrays of unit points) and the canvas is repainted from them, so undo
  * and resizes redraw exactly. `onChange({ reason, empty, canvas, toDataURL })` fires after
  * the canvas is painted: reason is 'move' while drawing, then 'end', 'undo' or 'clear';
- * `toDataURL()` exports the drawing as it is when called, at paint.js's EXPORT_SIZE.
+ * `toDataURL()` exports the drawing as it is when called, `exportSize` pixels: EXPORT_SIZE high and `aspect`
+ * (width / height, 1 for the square digit canvas) times as wide.
  */
-export function useDrawing({ onChange } = {}) {
+export function useDrawing({ onChange, aspect = 1 } = {}) {
+  const [exportSize] = useState(() => ({ width: Math.round(EXPORT_SIZE * aspect), height: EXPORT_SIZE }));
   const canvasRef = useRef(null);
   const [strokes, setStrokes] = useState([]);
   const committed = useRef([]);
@@ -29,10 +31,13 @@ export function useDrawing({ onChange } = {}) {
     const canvas = canvasRef.current;
     const ctx = canvas?.getContext('2d');
     if (!ctx) return;
-    paintStrokes(ctx, allStrokes(), canvas.width);
+    paintStrokes(ctx, allStrokes(), canvas.width, canvas.height);
   }, [allStrokes]);
 
-  const toDataURL = useCallback(() => exportPng(allStrokes()), [allStrokes]);
+  const toDataURL = useCallback(
+    () => exportPng(allStrokes(), exportSize.width, exportSize.height),
+    [allStrokes, exportSize],
+  );
 
   const changed = useCallback(
     (reason) => {
@@ -53,10 +58,12 @@ export function useDrawing({ onChange } = {}) {
     const canvas = canvasRef.current;
     if (!canvas) return undefined;
     const resize = () => {
-      const size = backingStoreSize(canvas.getBoundingClientRect().width, window.devicePixelRatio);
-      if (canvas.width !== size || canvas.height !== size) {
-        canvas.width = size;
-        canvas.height = size;
+      const cssWidth = canvas.getBoundingClientRect().width;
+      const width = backingStoreSize(cssWidth, window.devicePixelRatio);
+      const height = backingStoreSize(cssWidth / aspect, window.devicePixelRatio);
+      if (canvas.width !== width || canvas.height !== height) {
+        canvas.width = width;
+        canvas.height = height;
       }
       paint();
     };
@@ -68,7 +75,7 @@ export function useDrawing({ onChange } = {}) {
       window.removeEventListener('resize', resize);
       observer?.disconnect();
     };
-  }, [paint]);
+  }, [paint, aspect]);
 
   const onPointerDown = useCallback(
     (event) => {
@@ -133,6 +140,7 @@ export function useDrawing({ onChange } = {}) {
   return {
     canvasRef,
     strokes,
+    exportSize,
     undo,
     clear,
     handlers: {

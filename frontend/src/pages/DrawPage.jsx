@@ -1,12 +1,13 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useState } from 'react';
 import { AnswerPanel } from '../components/AnswerPanel.jsx';
 import { DrawingPad } from '../components/DrawingPad.jsx';
 import { FileDrop } from '../components/FileDrop.jsx';
+import { ModeSwitch } from '../components/ModeSwitch.jsx';
 import { UploadBox } from '../components/UploadBox.jsx';
 import { useDrawing } from '../hooks/useDrawing.js';
+import { useDrawingShortcuts } from '../hooks/useDrawingShortcuts.js';
 import { usePrediction } from '../hooks/usePrediction.js';
 import { readImageFile } from '../readImage.js';
-import { isTyping, shortcutFor } from '../shortcuts.js';
 
 /** The first screen: draw (or upload) a digit and see the live answer. */
 export function DrawPage() {
@@ -23,7 +24,8 @@ export function DrawPage() {
       else show(toDataURL, { now: reason !== 'move' });
     },
   });
-  const { clear, undo } = drawing;
+  const { clear } = drawing;
+  useDrawingShortcuts(drawing);
 
   const handleFile = useCallback(
     async (file) => {
@@ -40,24 +42,10 @@ export function DrawPage() {
     [clear, show],
   );
 
-  useEffect(() => {
-    const onKey = (event) => {
-      if (isTyping(event.target)) return;
-      const action = shortcutFor(event);
-      if (action === 'undo') {
-        event.preventDefault();
-        undo();
-      } else if (action === 'clear') {
-        clear();
-      }
-    };
-    window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
-  }, [clear, undo]);
-
   return (
     <FileDrop onFile={handleFile} className="draw-page">
       <section className="card draw-page__pad" aria-labelledby="pad-title">
+        <ModeSwitch />
         <h2 id="pad-title" className="card__title">
           Draw a digit, 0 to 9
         </h2>

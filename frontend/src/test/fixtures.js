@@ -6,6 +6,18 @@ export function predictReply(overrides = {}) {
   return { digit: 7, probabilities, input: grid(16), ...overrides };
 }
 
+/** POST /api/predict/number for a drawn "42" on the 840 x 280 Number canvas; `unsure` marks the digits not sure of. */
+export function numberReply({ number = '42', unsure = [], ...overrides } = {}) {
+  const digits = [...number].map((d, i) => {
+    const digit = Number(d);
+    const probabilities = Array.from({ length: 10 }, (_, k) => (k === digit ? 0.9 : 0.1 / 9));
+    const uncertain = unsure.includes(i);
+    const reason = uncertain ? { reason: 'far_from_training_data' } : {};
+    return { digit, probabilities, box: [60 + 140 * i, 70, 100, 140], uncertain, ...reason, neighbors: [] };
+  });
+  return { number, digits, uncertain: unsure.length > 0, prediction_id: 31, model_version: 1, ...overrides };
+}
+
 export const neighbors = [
   { label: 7, distance: 12.4, source: 'load_digits', input: grid(16) },
   { label: 1, distance: 15.0, source: 'load_digits', input: grid(8) },
