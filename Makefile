@@ -16,7 +16,7 @@ PAGE_STROKES := test-artifacts/page-strokes.json
 PAGE_PER_DIGIT ?= 20
 
 .PHONY: help run serve setup deps frontend model train test test-python test-frontend test-e2e \
-        bench bench-accuracy bench-load bench-uncertainty bench-page bench-poisoning clean
+        bench bench-accuracy bench-load bench-uncertainty bench-page bench-poisoning bench-fuzz clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-16s %s\n", $$1, $$2}'
@@ -75,6 +75,9 @@ bench-uncertainty: setup  ## share of non-digits and of real digits flagged "not
 
 bench-poisoning: $(VENV)/.installed model  ## 2,000 poisoned feedback vs honest corrections: review, share, gate
 	$(PY) -m benchmarks.poisoning
+
+bench-fuzz: $(VENV)/.installed model  ## 10,000 schemathesis requests over every endpoint (admin ones with the token), counted by status
+	$(PY) -m benchmarks.fuzz --requests 10000
 
 bench-load: $(VENV)/.installed model  ## wrk load on the floor, the original server and ours; search cost as the training set grows
 	bash scripts/ensure-wrk.sh

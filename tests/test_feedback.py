@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from werkzeug.serving import make_server
 
 from app.storage.records import Feedback, Prediction
-from tests.db_fixtures import BOTH_DATABASES
+from tests.db_fixtures import ADMIN, BOTH_DATABASES
 from tests.drawing import ONE, data_uri, draw_strokes, png_bytes
 from tests.test_api import error_of, seven_uri
 
@@ -123,6 +123,12 @@ class TestFeedback:
     def test_body_not_json_is_415(self, quick_client):
         response = quick_client.post("/api/feedback", data="label=3", content_type="text/plain")
         assert response.status_code == 415 and error_of(response) == "unsupported_media_type"
+
+    @pytest.mark.parametrize("limit", ["²", "١٢", "+5", " 5", "1e2", "99999999999999999999"])
+    def test_listing_limit_that_is_not_ascii_digits_is_400(self, quick_client, limit):
+        """str.isdigit() takes "²" and Arabic-Indic digits; the listing's limit must not (int() refuses "²")."""
+        response = quick_client.get("/api/feedback", query_string={"limit": limit}, headers=ADMIN)
+        assert response.status_code == 400 and error_of(response) == "invalid_limit"
 
     def test_image_feedback_without_a_model_is_503(self, empty_app):
         response = empty_app.test_client().post("/api/feedback", json={"image": seven_uri(), "label": 7})
