@@ -74,6 +74,12 @@ class Settings:
     MAX_CONTENT_LENGTH = _env_int("MAX_CONTENT_LENGTH", 8 * 1024 * 1024)  # bytes of request body
     MAX_IMAGE_SIDE = _env_int("MAX_IMAGE_SIDE", 4096)  # pixels, checked before decoding pixels
     MAX_BATCH_SIZE = _env_int("MAX_BATCH_SIZE", 256)  # images in one POST /api/predict/batch
+    # Pixels of all a batch's images together, read from their headers before any is decoded (413 beyond):
+    # about 2 s of work here; 856 drawings of the page's 280x280 canvas, or four images of MAX_IMAGE_SIDE².
+    MAX_BATCH_PIXELS = _env_int("MAX_BATCH_PIXELS", 64 * 2**20)
+    # A request's time budget, below gunicorn's 30 s worker timeout: long work stops with 503 deadline_exceeded
+    # once it would pass it (app/api/deadline.py). 0 turns it off.
+    REQUEST_DEADLINE_SECONDS = _env_float("REQUEST_DEADLINE_SECONDS", 20.0)
 
     FRONTEND_DIST = Path(os.environ.get("FRONTEND_DIST", BASE_DIR / "frontend" / "dist"))
     HOST = os.environ.get("HOST", "127.0.0.1")
