@@ -66,6 +66,14 @@ class Settings:
     PREDICTION_FLUSH_ROWS = _env_int("PREDICTION_FLUSH_ROWS", 64)
     PREDICTION_ID_BLOCK = _env_int("PREDICTION_ID_BLOCK", 100)  # ids a process reserves at a time
     PREDICTION_WAIT = _env_float("PREDICTION_WAIT", 2.0)  # seconds feedback waits for a prediction another process queued
+    # Predictions with no feedback are deleted, images and all, after this many days (0 keeps them for ever):
+    # `manage.py db prune`, and `manage.py worker` every PRUNE_INTERVAL seconds. Feedback is never pruned.
+    PREDICTION_RETENTION_DAYS = _env_float("PREDICTION_RETENTION_DAYS", 30.0)
+    PRUNE_INTERVAL = _env_float("PRUNE_INTERVAL", 3600.0)
+    # Rows one process holds while the database is out of reach; beyond it a prediction is answered but not stored.
+    WRITER_QUEUE_LIMIT = _env_int("WRITER_QUEUE_LIMIT", 10_000)
+    # Rows the database refuses for good are set aside here (JSON lines, with the reason), per instance.
+    PREDICTION_DEAD_LETTER = Path(os.environ.get("PREDICTION_DEAD_LETTER", STORAGE_DIR / "dead-letter" / "predictions.jsonl"))
 
     # Models with more training samples than this search an approximate neighbour index (faiss inverted file) instead of
     # the exact search (app/recognition/search.py); below it, answers are exactly scikit-learn's.
@@ -105,5 +113,6 @@ class TestSettings(Settings):
         self.ADMIN_TOKEN = ""
         self.REDIS_URL = ""
         self.SIGNING_KEY_FILE = storage / ".signing-key"
+        self.PREDICTION_DEAD_LETTER = storage / "dead-letter" / "predictions.jsonl"
         self.MODEL_SIGNING_KEY = "test-signing-key"
         self.REDIS_URL = ""

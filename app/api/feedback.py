@@ -64,6 +64,8 @@ def prediction_of(body):
         raise ApiError(400, "missing_prediction",
                        'Send "prediction_id" (from /api/predict) or "image" (a PNG data URI) with the label.')
     prediction_id, prediction, _, _ = classify_and_store(decode_payload(image_field(body)))
+    if prediction_id is None:  # the writer could not hold it: the database is out of reach
+        raise ApiError(503, "database_unavailable", "The database cannot be reached right now. Try again shortly.")
     current_app.extensions["prediction_writer"].written(prediction_id)  # the feedback row refers to it
     return prediction_id, prediction.probabilities
 
