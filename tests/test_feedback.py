@@ -55,6 +55,27 @@ class TestPredictionsAreStored:
             assert quick_client.post("/api/predict", data={"image": (handle, "seven.png")}).status_code == 200
         assert rows(quick_app, Prediction)[0].image == SEVEN_BYTES
 
+    @pytest.mark.parametrize("store", ["false", "0", "False"])
+    def test_store_false_answers_without_a_row_or_an_id(self, quick_app, quick_client, store):
+        response = quick_client.post(f"/api/predict?store={store}", json={"image": seven_uri()})
+        assert response.status_code == 200
+        body = response.get_json()
+        assert body["digit"] == 7 and body["model_version"] == 1 and "prediction_id" not in body
+        with open("tests/data/seven.png", "rb") as handle:
+            upload = quick_client.post(f"/api/predict?store={store}", data={"image": (handle, "seven.png")})
+        assert upload.status_code == 200 and "prediction_id" not in upload.get_json()
+        assert rows(quick_app, Prediction) == []
+
+    def test_store_true_is_the_default(self, quick_app, quick_client):
+        body = quick_client.post("/api/predict?store=true", json={"image": seven_uri()}).get_json()
+        assert [row.id for row in rows(quick_app, Prediction)] == [body["prediction_id"]]
+
+    @pytest.mark.parametrize("store", ["no", "", "2", "yes please"])
+    def test_any_other_store_value_is_400_before_any_work(self, quick_app, quick_client, store):
+        response = quick_client.post("/api/predict", query_string={"store": store}, json={"image": seven_uri()})
+        assert response.status_code == 400 and error_of(response) == "invalid_store"
+        assert rows(quick_app, Prediction) == []
+
     def test_failed_predictions_are_not_stored(self, quick_app, quick_client):
         blank = data_uri(Image.new("RGBA", (50, 50), (0, 0, 0, 0)))
         assert quick_client.post("/api/predict", json={"image": blank}).status_code == 422
