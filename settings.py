@@ -30,7 +30,7 @@ class Settings:
     SIGNING_KEY_FILE = Path(os.environ.get("SIGNING_KEY_FILE", STORAGE_DIR / ".signing-key"))
     # How often (seconds) a worker checks whether the stored model changed; 0 checks on every request.
     MODEL_RELOAD_INTERVAL = _env_float("MODEL_RELOAD_INTERVAL", 2.0)
-    # Model versions: MODELS_DIR/v<N>.pkl; which one is active lives in the database.
+    # Model versions: a local copy of each in MODELS_DIR/v<N>-<sha256>.pkl; which one is active lives in the database.
     MODELS_DIR = Path(os.environ.get("MODELS_DIR", STORAGE_DIR / "models"))
     # SQLAlchemy URL; PostgreSQL: postgresql+psycopg://user:password@host:5432/dbname
     DATABASE_URL = os.environ.get("DATABASE_URL") or f"sqlite:///{STORAGE_DIR / 'app.db'}"
@@ -57,8 +57,7 @@ class Settings:
     PREDICT_RATE_LIMIT = os.environ.get("PREDICT_RATE_LIMIT", "")
     # Proxies in front of the app that set X-Forwarded-For (nginx: 1). 0 trusts no forwarded address.
     TRUSTED_PROXIES = _env_int("TRUSTED_PROXIES", 0)
-    # Redis (redis://host:6379/0): rate-limit counters shared by every worker and instance; empty: in memory.
-    REDIS_URL = os.environ.get("REDIS_URL", "")
+    # REDIS_URL (above) also holds the rate-limit counters shared by every worker and instance; empty: in memory.
 
     # Predictions are queued by the request and written in batches by a background thread (app/storage/writer.py):
     # every PREDICTION_FLUSH_INTERVAL seconds (0: on the request path), sooner once PREDICTION_FLUSH_ROWS wait.
@@ -115,4 +114,3 @@ class TestSettings(Settings):
         self.SIGNING_KEY_FILE = storage / ".signing-key"
         self.PREDICTION_DEAD_LETTER = storage / "dead-letter" / "predictions.jsonl"
         self.MODEL_SIGNING_KEY = "test-signing-key"
-        self.REDIS_URL = ""
