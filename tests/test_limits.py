@@ -102,6 +102,21 @@ class TestTrustedProxies:
         assert give_feedback(client, ids[2:3], forwarded("2001:db8:1:2:abcd::9")) == [429]
         assert give_feedback(client, ids[3:], forwarded("2001:db8:1:3::1")) == [201]
 
+    def test_an_ipv6_client_is_one_client_across_its_64_for_its_share_of_a_run(self, proxied_app, quick_app):
+        """25 clients: one sends 10 confirmations from 10 addresses of its /64 -> still one client, it keeps 1
+        (tests/test_share.py: the same with IPv4 clients)."""
+        from tests.test_models_api import train
+        from tests.test_review import feedback_on
+
+        proxied_app.extensions["classifier_factory"] = quick_app.extensions["classifier_factory"]
+        proxied_app.config["FEEDBACK_RATE_LIMIT"] = ""
+        client = proxied_app.test_client()
+        for n in range(10):
+            feedback_on(client, 7, headers=forwarded(f"2001:db8:7:7::{n + 1:x}"))
+        for n in range(24):
+            feedback_on(client, 7, headers=forwarded(f"2001:db8:{n + 100:x}::1"))
+        assert train(client)["samples"]["feedback"] == 25
+
     def test_feedback_stores_a_keyed_hash_of_the_address(self, proxied_app):
         client = proxied_app.test_client()
         ids = stored_predictions(proxied_app, 3)
