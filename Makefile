@@ -18,7 +18,7 @@ NUMBER_STROKES := test-artifacts/number-strokes.json
 PAGE_NUMBERS ?= 150
 
 .PHONY: help run serve setup deps frontend model train test test-python test-frontend test-e2e \
-        bench bench-accuracy bench-load bench-uncertainty bench-page bench-page-number bench-number bench-poisoning clean
+        bench bench-accuracy bench-load bench-uncertainty bench-page bench-page-number bench-number bench-poisoning bench-fuzz bench-storage clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-16s %s\n", $$1, $$2}'
@@ -80,6 +80,12 @@ bench-poisoning: $(VENV)/.installed model  ## 2,000 poisoned feedback vs honest 
 
 bench-number: setup  ## numbers of 2-6 real validation digits, apart and touching: whole-number and per-digit accuracy, time per number
 	$(PY) -m benchmarks.number
+
+bench-fuzz: $(VENV)/.installed model  ## 10,000 schemathesis requests over every endpoint (admin ones with the token), counted by status
+	$(PY) -m benchmarks.fuzz --requests 10000
+
+bench-storage: $(VENV)/.installed model  ## rows and bytes stored for one minute of drawing on the page (its request schedule replayed)
+	$(PY) -m benchmarks.storage
 
 bench-load: $(VENV)/.installed model  ## wrk load on the floor, the original server and ours; search cost as the training set grows
 	bash scripts/ensure-wrk.sh

@@ -12,6 +12,7 @@ from flask_script_ng import Manager, Server, Shell
 
 from app import commands, create_app
 from app.errors import ApiError
+from app.exposure import warn_if_exposed
 from app.exceptions import ConfigurationError, EmptyImageError, ImageTooLargeError, InvalidImageError, \
     ModelIntegrityError, ModelUnavailableError
 from app.recognition.preprocessing import drawing_from_bytes
@@ -108,6 +109,7 @@ def predict(files):
 @manager.option("--host", dest="host", help="address to bind (default: HOST)")
 def serve(host=None, port=None, workers=None, threads=None):
     """Serve under gunicorn: the app (and its model) is built once, then the workers fork from it."""
+    warn_if_exposed(host or Settings.HOST, current_app.config["TRUSTED_PROXIES"])
     DigitsServer(current_app._get_current_object(), gunicorn_options(Settings, host, port, workers, threads)).run()
 
 

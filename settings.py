@@ -30,7 +30,7 @@ class Settings:
     SIGNING_KEY_FILE = Path(os.environ.get("SIGNING_KEY_FILE", STORAGE_DIR / ".signing-key"))
     # How often (seconds) a worker checks whether the stored model changed; 0 checks on every request.
     MODEL_RELOAD_INTERVAL = _env_float("MODEL_RELOAD_INTERVAL", 2.0)
-    # Model versions: MODELS_DIR/v<N>.pkl; which one is active lives in the database.
+    # Model versions: a local copy of each in MODELS_DIR/v<N>-<sha256>.pkl; which one is active lives in the database.
     MODELS_DIR = Path(os.environ.get("MODELS_DIR", STORAGE_DIR / "models"))
     # SQLAlchemy URL; PostgreSQL: postgresql+psycopg://user:password@host:5432/dbname
     DATABASE_URL = os.environ.get("DATABASE_URL") or f"sqlite:///{STORAGE_DIR / 'app.db'}"
@@ -58,7 +58,7 @@ class Settings:
     PREDICT_RATE_LIMIT = os.environ.get("PREDICT_RATE_LIMIT", "")
     # Proxies in front of the app that set X-Forwarded-For (nginx: 1). 0 trusts no forwarded address.
     TRUSTED_PROXIES = _env_int("TRUSTED_PROXIES", 0)
-    # The counters are kept in Redis at REDIS_URL (above) when it is set.
+    # REDIS_URL (above) also holds the rate-limit counters shared by every worker and instance; empty: in memory.
 
     # Predictions are queued by the request and written in batches by a background thread (app/storage/writer.py):
     # every PREDICTION_FLUSH_INTERVAL seconds (0: on the request path), sooner once PREDICTION_FLUSH_ROWS wait.
@@ -66,6 +66,14 @@ class Settings:
     PREDICTION_FLUSH_ROWS = _env_int("PREDICTION_FLUSH_ROWS", 64)
     PREDICTION_ID_BLOCK = _env_int("PREDICTION_ID_BLOCK", 100)  # ids a process reserves at a time
     PREDICTION_WAIT = _env_float("PREDICTION_WAIT", 2.0)  # seconds feedback waits for a prediction another process queued
+    # Predictions with no feedback are deleted, images and all, after this many days (0 keeps them for ever):
+    # `manage.py db prune`, and `manage.py worker` every PRUNE_INTERVAL seconds. Feedback is never pruned.
+    PREDICTION_RETENTION_DAYS = _env_float("PREDICTION_RETENTION_DAYS", 30.0)
+    PRUNE_INTERVAL = _env_float("PRUNE_INTERVAL", 3600.0)
+    # Rows one process holds while the database is out of reach; beyond it a prediction is answered but not stored.
+    WRITER_QUEUE_LIMIT = _env_int("WRITER_QUEUE_LIMIT", 10_000)
+    # Rows the database refuses for good are set aside here (JSON lines, with the reason), per instance.
+    PREDICTION_DEAD_LETTER = Path(os.environ.get("PREDICTION_DEAD_LETTER", STORAGE_DIR / "dead-letter" / "predictions.jsonl"))
 
     # Models with more training samples than this search an approximate neighbour index (faiss inverted file) instead of
     # the exact search (app/recognition/search.py); below it, answers are exactly scikit-learn's.
@@ -74,6 +82,12 @@ class Settings:
     MAX_CONTENT_LENGTH = _env_int("MAX_CONTENT_LENGTH", 8 * 1024 * 1024)  # bytes of request body
     MAX_IMAGE_SIDE = _env_int("MAX_IMAGE_SIDE", 4096)  # pixels, checked before decoding pixels
     MAX_BATCH_SIZE = _env_int("MAX_BATCH_SIZE", 256)  # images in one POST /api/predict/batch
+    # Pixels of all a batch's images together, read from their headers before any is decoded (413 beyond):
+    # about 2 s of work here; 856 drawings of the page's 280x280 canvas, or four images of MAX_IMAGE_SIDE².
+    MAX_BATCH_PIXELS = _env_int("MAX_BATCH_PIXELS", 64 * 2**20)
+    # A request's time budget, below gunicorn's 30 s worker timeout: long work stops with 503 deadline_exceeded
+    # once it would pass it (app/api/deadline.py). 0 turns it off.
+    REQUEST_DEADLINE_SECONDS = _env_float("REQUEST_DEADLINE_SECONDS", 20.0)
 
     FRONTEND_DIST = Path(os.environ.get("FRONTEND_DIST", BASE_DIR / "frontend" / "dist"))
     HOST = os.environ.get("HOST", "127.0.0.1")
@@ -106,4 +120,5 @@ class TestSettings(Settings):
         self.ADMIN_TOKEN = ""
         self.REDIS_URL = ""
         self.SIGNING_KEY_FILE = storage / ".signing-key"
+        self.PREDICTION_DEAD_LETTER = storage / "dead-letter" / "predictions.jsonl"
         self.MODEL_SIGNING_KEY = "test-signing-key"

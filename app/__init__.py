@@ -5,7 +5,7 @@ from flask import Flask
 from threadpoolctl import threadpool_limits
 
 from . import errors
-from .api import api, frontend, limits
+from .api import api, deadline, frontend, limits
 from .api.json_provider import OrjsonProvider
 from .jobs import queue
 from .learning import clients
@@ -39,6 +39,7 @@ def create_app(settings=None):
 
     errors.init_app(app)
     app.register_blueprint(api)
+    deadline.init_app(app)  # each request's time budget (REQUEST_DEADLINE_SECONDS)
     limits.init_app(app)  # after the routes exist: it wraps the limited views
     frontend.init_app(app)
     return app

@@ -7,7 +7,7 @@ from tqdm import tqdm
 
 from .jobs import training_runs
 from .learning import gate
-from .storage import versions
+from .storage import retention, versions
 from .storage.export import export as export_feedback
 from .errors import ApiError
 from .exceptions import DomainError, QualityGateError
@@ -65,6 +65,16 @@ def upgrade(sql=False):
         return 0
     database.upgrade()
     print(f"Database {database.url.render_as_string(hide_password=True)} is at revision {database.revision()}.")
+    return 0
+
+
+@db.option("--days", dest="days", type=float, help="keep this many days (default: PREDICTION_RETENTION_DAYS)")
+def prune(days=None):
+    """Delete predictions older than PREDICTION_RETENTION_DAYS that got no feedback, with their images."""
+    days = current_app.config["PREDICTION_RETENTION_DAYS"] if days is None else days
+    rows, freed = retention.prune(_database(), days)
+    kept = "every prediction is kept (retention 0)" if days <= 0 else f"older than {days:g} days without feedback"
+    print(f"Pruned {rows} predictions {kept}: {freed} bytes of images freed.")
     return 0
 
 

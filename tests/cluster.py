@@ -26,9 +26,9 @@ ADMIN_TOKEN = "cluster-admin-token"
 ADMIN = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
 
 
-def request(port, method, path, body=None, headers=None, timeout=30):
-    """(status, parsed JSON body or None) of one request on a new connection."""
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
+def request(port, method, path, body=None, headers=None, timeout=30, source="127.0.0.1"):
+    """(status, parsed JSON body or None) of one request on a new connection from loopback address ``source``."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout, source_address=(source, 0))
     try:
         payload = None if body is None else json.dumps(body)
         connection.request(method, path, body=payload, headers={"Content-Type": "application/json", **(headers or {})})
@@ -97,6 +97,7 @@ class Cluster:
         """The environment of process ``name``: shared database, queue and key; storage of its own."""
         return dict(os.environ, STORAGE_DIR=str(self.folder / name), DATABASE_URL=self.database_url,
                     REDIS_URL=self.redis_url, MODEL_SIGNING_KEY=self.key, ADMIN_TOKEN=ADMIN_TOKEN,
+                    TRUSTED_PROXIES="1",  # as deployed: instances on 127.0.0.1, behind one nginx
                     MODEL_RELOAD_INTERVAL=str(self.reload_interval), TRAINING_TIMEOUT=str(self.training_timeout),
                     FRONTEND_DIST=str(self.folder / "no-frontend"), CLASSIFIER_STORAGE=str(self.folder / "none.pkl"))
 

@@ -172,6 +172,12 @@ class TestFrontendServing:
         with built.get(path) as response:
             assert response.status_code == 200 and b"root" in response.data
 
+    @pytest.mark.parametrize("path", ["/../index.html", "/assets/../../index.html", "/%2e%2e/index.html"])
+    def test_paths_outside_dist_get_index(self, built, tmp_path, path):
+        (tmp_path / "index.html").write_text("outside")  # beside dist/, as frontend/index.html is
+        with built.get(path) as response:
+            assert response.status_code == 200 and b"root" in response.data
+
     def test_static_asset(self, built):
         with built.get("/assets/app.js") as response:
             assert response.data == b"console.log(1)"

@@ -2,6 +2,7 @@
 import json
 import shutil
 import sys
+import time
 
 import numpy as np
 import pytest
@@ -18,6 +19,10 @@ ZERO_URI = data_uri(draw_strokes(ZERO))
 BLANK_URI = data_uri(Image.new("RGBA", (280, 280), (0, 0, 0, 0)))
 BOMB_URI = raw_uri(png_claiming_size(100_000, 100_000))
 TRUNCATED_URI = raw_uri(png_bytes(draw_strokes(SEVEN))[:200])
+
+
+def error_of_slot(slot):
+    return slot["error"]["code"] if "error" in slot else None
 
 
 def batch(client, images):
@@ -100,7 +105,7 @@ class TestBatchErrors:
         settings.CLASSIFIER_STORAGE.parent.mkdir(parents=True)
         shutil.copy(model_file, settings.CLASSIFIER_STORAGE)
         client = create_app(settings).test_client()
-        monkeypatch.setattr(sys.modules["app.api.batch"], "drawing_from_payload", pytest.fail)  # nothing decoded
+        monkeypatch.setattr(sys.modules["app.api.batch"], "drawing_from_bytes", pytest.fail)  # nothing decoded
         response = batch(client, [SEVEN_URI] * 4)
         assert response.status_code == 413 and error_of(response) == "batch_too_large"
         assert "limit is 3" in response.get_json()["error"]["message"]
@@ -118,6 +123,45 @@ class TestBatchErrors:
         shutil.copy(model_file, settings.CLASSIFIER_STORAGE)
         response = batch(create_app(settings).test_client(), [SEVEN_URI] * 8)
         assert response.status_code == 413 and error_of(response) == "payload_too_large"
+
+    def test_over_max_batch_pixels_is_413_from_the_headers_before_decoding(self, app, monkeypatch):
+        app.config["MAX_BATCH_PIXELS"] = 2 * 280 * 280
+        monkeypatch.setattr(sys.modules["app.api.batch"], "drawing_from_bytes", pytest.fail)  # nothing decoded
+        response = batch(app.test_client(), [SEVEN_URI, ONE_URI, ZERO_URI])
+        assert response.status_code == 413 and error_of(response) == "batch_too_many_pixels"
+        assert "235,200 pixels in all; the limit is 156,800" in response.get_json()["error"]["message"]
+
+    def test_a_few_kb_of_one_bit_pngs_declaring_gigapixels_are_413(self, client, monkeypatch):
+        """256 bilevel 4096² PNGs: about 2 KB each on the wire, 4.3 billion pixels to decode."""
+        huge = Image.new("1", (4096, 4096), 1)
+        monkeypatch.setattr(sys.modules["app.api.batch"], "drawing_from_bytes", pytest.fail)
+        response = batch(client, [raw_uri(png_bytes(huge))] * 256)
+        assert response.status_code == 413 and error_of(response) == "batch_too_many_pixels"
+
+    def test_max_batch_pixels_itself_is_accepted_and_bad_images_do_not_count(self, app):
+        app.config["MAX_BATCH_PIXELS"] = 2 * 280 * 280
+        response = batch(app.test_client(), [SEVEN_URI, BOMB_URI, "junk!", ONE_URI])
+        assert response.status_code == 200
+        assert [error_of_slot(slot) for slot in response.get_json()["predictions"]] == [
+            None, "image_too_large", "invalid_image", None]
+
+    def test_a_batch_that_would_pass_its_deadline_is_refused_early(self, app, monkeypatch):
+        """0.05 s per image and a 0.5 s budget: 40 images would take 2 s, so the batch stops after a few."""
+        module = sys.modules["app.api.batch"]
+        read, decoded = module.drawing_or_error, []
+
+        def slow(raw, max_side):
+            decoded.append(raw)
+            time.sleep(0.05)
+            return read(raw, max_side)
+
+        monkeypatch.setattr(module, "drawing_or_error", slow)
+        app.config["REQUEST_DEADLINE_SECONDS"] = 0.5
+        response = batch(app.test_client(), [SEVEN_URI] * 40)
+        assert response.status_code == 503 and error_of(response) == "deadline_exceeded"
+        assert 1 <= len(decoded) <= 5
+        app.config["REQUEST_DEADLINE_SECONDS"] = 5.0
+        assert batch(app.test_client(), [SEVEN_URI] * 40).status_code == 200
 
     def test_no_model_is_503(self, empty_app):
         response = batch(empty_app.test_client(), [SEVEN_URI])

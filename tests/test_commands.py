@@ -94,3 +94,16 @@ def test_the_commands_run_from_the_command_line(quick_trained, tmp_path):
     assert result.returncode == 0 and f"is at revision {SCHEMA_HEAD}" in result.stdout, result.stderr
     result = manage(tmp_path, "models", "list")
     assert result.returncode == 0 and result.stdout.startswith("* v1    ready"), result.stderr
+
+
+@BOTH_DATABASES
+def test_db_prune_deletes_old_predictions_without_feedback(context, capsys):
+    from tests.test_retention import age, stored_ids
+
+    client = context.test_client()
+    ids = [client.post("/api/predict", json={"image": seven_uri()}).get_json()["prediction_id"] for _ in range(3)]
+    assert client.post("/api/feedback", json={"prediction_id": ids[0], "label": 7}).status_code == 201
+    age(context, ids, days=31)
+    assert commands.prune() == 0
+    assert stored_ids(context) == [ids[0]]
+    assert "Pruned 2 predictions older than 30 days without feedback" in capsys.readouterr().out

@@ -109,6 +109,19 @@ def test_nginx_answers_its_own_errors_in_the_json_shape(cluster):
     assert status == 503 and body["error"]["code"] == "service_unavailable"
 
 
+def test_through_nginx_each_client_is_its_own_address_and_cannot_choose_it(both_instances):
+    """TRUSTED_PROXIES=1 as deployed: the address nginx adds counts, not one a client writes itself. A client
+    (127.0.0.2) sending 31 feedback requests with 31 made-up X-Forwarded-For addresses meets the 30-a-minute
+    limit (counted in Redis across both instances); another client (127.0.0.3) is not affected, which it would be
+    if the instances saw only nginx's address."""
+    def feedback(source, n):
+        return request(both_instances.port, "POST", "/api/feedback", {"prediction_id": 2**62, "label": 3},
+                       headers={"X-Forwarded-For": f"198.51.100.{n}"}, source=source)[0]
+
+    assert [feedback("127.0.0.2", n) for n in range(31)] == [404] * 30 + [429]
+    assert feedback("127.0.0.3", 0) == 404
+
+
 def test_sigterm_under_load_fails_no_request(both_instances, capsys):
     cluster = both_instances
     a = cluster.processes["a"]

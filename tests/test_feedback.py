@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from werkzeug.serving import make_server
 
 from app.storage.records import Feedback, Prediction
-from tests.db_fixtures import BOTH_DATABASES
+from tests.db_fixtures import ADMIN, BOTH_DATABASES
 from tests.drawing import ONE, data_uri, draw_strokes, png_bytes
 from tests.test_api import error_of, seven_uri
 
@@ -54,6 +54,27 @@ class TestPredictionsAreStored:
         with open("tests/data/seven.png", "rb") as handle:
             assert quick_client.post("/api/predict", data={"image": (handle, "seven.png")}).status_code == 200
         assert rows(quick_app, Prediction)[0].image == SEVEN_BYTES
+
+    @pytest.mark.parametrize("store", ["false", "0", "False"])
+    def test_store_false_answers_without_a_row_or_an_id(self, quick_app, quick_client, store):
+        response = quick_client.post(f"/api/predict?store={store}", json={"image": seven_uri()})
+        assert response.status_code == 200
+        body = response.get_json()
+        assert body["digit"] == 7 and body["model_version"] == 1 and "prediction_id" not in body
+        with open("tests/data/seven.png", "rb") as handle:
+            upload = quick_client.post(f"/api/predict?store={store}", data={"image": (handle, "seven.png")})
+        assert upload.status_code == 200 and "prediction_id" not in upload.get_json()
+        assert rows(quick_app, Prediction) == []
+
+    def test_store_true_is_the_default(self, quick_app, quick_client):
+        body = quick_client.post("/api/predict?store=true", json={"image": seven_uri()}).get_json()
+        assert [row.id for row in rows(quick_app, Prediction)] == [body["prediction_id"]]
+
+    @pytest.mark.parametrize("store", ["no", "", "2", "yes please"])
+    def test_any_other_store_value_is_400_before_any_work(self, quick_app, quick_client, store):
+        response = quick_client.post("/api/predict", query_string={"store": store}, json={"image": seven_uri()})
+        assert response.status_code == 400 and error_of(response) == "invalid_store"
+        assert rows(quick_app, Prediction) == []
 
     def test_failed_predictions_are_not_stored(self, quick_app, quick_client):
         blank = data_uri(Image.new("RGBA", (50, 50), (0, 0, 0, 0)))
@@ -123,6 +144,12 @@ class TestFeedback:
     def test_body_not_json_is_415(self, quick_client):
         response = quick_client.post("/api/feedback", data="label=3", content_type="text/plain")
         assert response.status_code == 415 and error_of(response) == "unsupported_media_type"
+
+    @pytest.mark.parametrize("limit", ["²", "١٢", "+5", " 5", "1e2", "99999999999999999999"])
+    def test_listing_limit_that_is_not_ascii_digits_is_400(self, quick_client, limit):
+        """str.isdigit() takes "²" and Arabic-Indic digits; the listing's limit must not (int() refuses "²")."""
+        response = quick_client.get("/api/feedback", query_string={"limit": limit}, headers=ADMIN)
+        assert response.status_code == 400 and error_of(response) == "invalid_limit"
 
     def test_image_feedback_without_a_model_is_503(self, empty_app):
         response = empty_app.test_client().post("/api/feedback", json={"image": seven_uri(), "label": 7})

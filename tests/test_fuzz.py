@@ -237,3 +237,14 @@ def test_request_body_limit_applies_before_json_parsing(settings, model_file):
     for path in ENDPOINTS:
         response = client.post(path, data=json.dumps({"image": "A" * 10_000}), content_type="application/json")
         assert response.status_code == 413 and response.get_json()["error"]["code"] == "payload_too_large"
+
+
+def test_generated_requests_over_every_endpoint_get_no_5xx(quick_app):
+    """A short run of ``make bench-fuzz``: schemathesis requests over every operation, admin ones with the token."""
+    from benchmarks.fuzz import fuzz, operations
+    from tests.db_fixtures import ADMIN_TOKEN
+
+    statuses, failures = fuzz(quick_app, 12 * len(operations(quick_app)), token=ADMIN_TOKEN)
+    assert sum(statuses.values()) == 12 * len(operations(quick_app))
+    assert not failures and max(statuses) < 500, failures
+    assert 200 in statuses and 403 not in statuses  # handlers ran, the admin ones with a token they accept

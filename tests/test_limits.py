@@ -6,6 +6,7 @@ import pytest
 from sqlalchemy import select
 
 from app import create_app
+from app.learning.clients import client_of
 from app.storage.records import Feedback
 from tests.test_api import error_of, seven_uri
 from tests.test_feedback import stored_predictions
@@ -91,6 +92,31 @@ class TestTrustedProxies:
         assert give_feedback(client, ids[:1], forwarded("198.51.100.7, 203.0.113.9")) == [201]
         assert give_feedback(client, ids[1:], forwarded("198.51.100.8, 203.0.113.9")) == [429]
 
+    def test_an_ipv6_client_is_its_64(self, proxied_app):
+        """Rotating through the addresses of one /64 does not reset the limit; the next /64 is another client."""
+        proxied_app.config["FEEDBACK_RATE_LIMIT"] = "2 per minute"
+        client = proxied_app.test_client()
+        ids = stored_predictions(proxied_app, 4)
+        assert give_feedback(client, ids[:1], forwarded("2001:db8:1:2::1")) == [201]
+        assert give_feedback(client, ids[1:2], forwarded("2001:db8:1:2:ffff:ffff:ffff:fffe")) == [201]
+        assert give_feedback(client, ids[2:3], forwarded("2001:db8:1:2:abcd::9")) == [429]
+        assert give_feedback(client, ids[3:], forwarded("2001:db8:1:3::1")) == [201]
+
+    def test_an_ipv6_client_is_one_client_across_its_64_for_its_share_of_a_run(self, proxied_app, quick_app):
+        """25 clients: one sends 10 confirmations from 10 addresses of its /64 -> still one client, it keeps 1
+        (tests/test_share.py: the same with IPv4 clients)."""
+        from tests.test_models_api import train
+        from tests.test_review import feedback_on
+
+        proxied_app.extensions["classifier_factory"] = quick_app.extensions["classifier_factory"]
+        proxied_app.config["FEEDBACK_RATE_LIMIT"] = ""
+        client = proxied_app.test_client()
+        for n in range(10):
+            feedback_on(client, 7, headers=forwarded(f"2001:db8:7:7::{n + 1:x}"))
+        for n in range(24):
+            feedback_on(client, 7, headers=forwarded(f"2001:db8:{n + 100:x}::1"))
+        assert train(client)["samples"]["feedback"] == 25
+
     def test_feedback_stores_a_keyed_hash_of_the_address(self, proxied_app):
         client = proxied_app.test_client()
         ids = stored_predictions(proxied_app, 3)
@@ -153,3 +179,15 @@ class TestRedis:
         app = instance(settings, f"redis://127.0.0.1:{port}/0", limit="1 per minute")
         ids = stored_predictions(quick_app, 2)
         assert give_feedback(app.test_client(), ids) == [201, 429]  # limited in memory meanwhile
+
+
+@pytest.mark.parametrize("address,client", [
+    ("203.0.113.7", "203.0.113.7"),
+    ("2001:db8:1:2:3:4:5:6", "2001:db8:1:2::/64"),
+    ("2001:DB8:1:2::", "2001:db8:1:2::/64"),
+    ("fe80::1%eth0", "fe80::/64"),
+    ("::ffff:203.0.113.7", "203.0.113.7"),
+    ("unknown", "unknown"),
+])
+def test_client_of(address, client):
+    assert client_of(address) == client

@@ -75,6 +75,28 @@ def test_the_worker_trains_a_queued_run_that_every_instance_sees(queued_app, set
     assert other.post("/api/predict", json={"image": seven_uri()}).get_json()["model_version"] == 2
 
 
+def test_the_worker_prunes_old_predictions_without_feedback_at_start_and_when_due(queued_app, monkeypatch):
+    from app.jobs.worker import AppWorker
+    from tests.test_retention import age, stored_ids
+
+    client = queued_app.test_client()
+    ids = [client.post("/api/predict", json={"image": seven_uri()}).get_json()["prediction_id"] for _ in range(3)]
+    assert client.post("/api/feedback", json={"prediction_id": ids[0], "label": 7}).status_code == 201
+    age(queued_app, ids[:2], days=31)
+    run_worker(queued_app)  # `manage.py worker --burst`: its start-up maintenance prunes
+    assert stored_ids(queued_app) == [ids[0], ids[2]]
+
+    worker = AppWorker([queued_app.extensions["training_queue"]], queued_app,
+                       connection=queued_app.extensions["training_queue"].connection)
+    worker.run_maintenance_tasks()
+    age(queued_app, [ids[2]], days=31)
+    worker.run_maintenance_tasks()  # not due yet: PRUNE_INTERVAL (an hour) has not passed
+    assert stored_ids(queued_app) == [ids[0], ids[2]]
+    queued_app.config["PRUNE_INTERVAL"] = 0.0
+    worker.run_maintenance_tasks()
+    assert stored_ids(queued_app) == [ids[0]]
+
+
 def kill_the_work_horse(*_args, **_kwargs):
     """build_training_set stand-in that dies like an out-of-memory kill, in the work horse only."""
     assert os.getpid() != PYTEST_PID, "this must only run in a work horse"

@@ -1,4 +1,6 @@
 """app.storage.writer: predictions queued by the request and written in batches, ids handed out before the rows exist."""
+import base64
+import json
 from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
@@ -9,6 +11,7 @@ from sqlalchemy.exc import OperationalError
 from app.storage import records
 from app.storage.records import Prediction, utcnow
 from app.storage.writer import PredictionWriter
+from tests.cluster import wait_until
 from tests.db_fixtures import BOTH_DATABASES
 from tests.test_api import seven_uri
 
@@ -94,9 +97,62 @@ def test_a_failed_write_keeps_its_rows_for_the_next_one(background_app, monkeypa
     monkeypatch.setattr("app.storage.writer.insert_predictions", unavailable)
     with pytest.raises(OperationalError):
         writer.flush()
+    assert writer.status()["held"] == 3 and "database is locked" in writer.status()["last_error"]
     monkeypatch.undo()
     writer.close()
     assert stored_ids(background_app) == ids
+
+
+def insert_row(app, prediction_id):
+    """A predictions row inserted behind the writer's back (as if a write whose acknowledgement was lost)."""
+    with app.extensions["database"].Session() as session:
+        session.execute(insert(Prediction), {"id": prediction_id, "created": utcnow(), "image": b"other",
+                                             "features": bytes(64), "digit": 1, "probabilities": [0.1] * 10,
+                                             "model_version": 1})
+        session.commit()
+
+
+def test_a_row_refused_for_good_is_set_aside_and_the_rows_around_it_are_written(background_app, caplog):
+    writer = background_app.extensions["prediction_writer"]
+    writer.dead_letter = background_app.config["PREDICTION_DEAD_LETTER"]
+    ids = [writer.submit(b"png", FEATURES, answer(background_app), 1) for _ in range(3)]
+    insert_row(background_app, ids[1])  # the queued row for ids[1] now fails with a duplicate key, for ever
+    writer.flush()
+    assert stored_ids(background_app) == ids
+    [refused] = [json.loads(line) for line in writer.dead_letter.read_text().splitlines()]
+    assert refused["id"] == ids[1] and refused["reason"].startswith("IntegrityError")
+    assert base64.b64decode(refused["image"]) == b"png" and bytes.fromhex(refused["features"]) == FEATURES.tobytes()
+    assert f"Prediction {ids[1]} refused by the database" in caplog.text and "IntegrityError" in caplog.text
+    assert writer.status() == {"held": 0, "limit": 10_000, "dropped": 0, "dead_lettered": 1, "last_error": None}
+    later = writer.submit(b"png", FEATURES, answer(background_app), 1)
+    writer.flush()
+    assert stored_ids(background_app) == [*ids, later]
+
+
+def test_the_writer_thread_never_sticks_on_a_refused_row(background_app):
+    """The thread writes once 21 rows wait: a row refused for good does not hold up the 20 queued after it."""
+    writer = PredictionWriter(background_app.extensions["database"], interval=3600.0, flush_rows=21)
+    try:
+        bad = writer.submit(b"png", FEATURES, answer(background_app), 1)
+        insert_row(background_app, bad)
+        good = [writer.submit(b"png", FEATURES, answer(background_app), 1) for _ in range(20)]
+        assert wait_until(lambda: set(good) <= set(stored_ids(background_app)), 10)
+        assert writer.status()["held"] == 0 and writer.status()["dead_lettered"] == 1
+    finally:
+        writer.close()
+
+
+def test_a_full_queue_answers_without_storing_and_counts_what_it_drops(background_app, monkeypatch):
+    writer = background_app.extensions["prediction_writer"]
+    writer.queue_limit = 2
+    client = background_app.test_client()
+    replies = [client.post("/api/predict", json={"image": seven_uri()}) for _ in range(4)]
+    assert [reply.status_code for reply in replies] == [200] * 4
+    assert ["prediction_id" in reply.get_json() for reply in replies] == [True, True, False, False]
+    ready = client.get("/api/ready").get_json()
+    assert ready["predictions"]["held"] == 2 and ready["predictions"]["dropped"] == 2
+    writer.flush()
+    assert stored_ids(background_app) == [reply.get_json()["prediction_id"] for reply in replies[:2]]
 
 
 def test_ids_start_after_rows_inserted_some_other_way(background_app):

@@ -1,14 +1,17 @@
 """POST /api/predict/batch: many drawings in, one answer or one error per drawing, in order."""
+import io
 import os
+import struct
 from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 from flask import current_app
+from PIL import Image
 
 from ..errors import ApiError, domain_error_status, error_body
 from ..exceptions import EmptyImageError, ImageTooLargeError, InvalidImageError
-from ..recognition.preprocessing import drawing_from_payload
-from . import api
+from ..recognition.preprocessing import decode_payload, drawing_from_bytes
+from . import api, deadline
 from .request_body import json_body
 from .serialize import prediction_json
 
@@ -28,13 +31,48 @@ def images_field(body, max_size):
     return images
 
 
-def drawing_or_error(image, max_side):
-    """(8x8 features, ``Shape``) of one image, or the error object its slot of the reply gets."""
+def slot_error(error):
+    """The error object an image's slot of the reply gets for a domain exception."""
+    _, code = domain_error_status(error)
+    return error_body(code, str(error))
+
+
+def bytes_or_error(image):
+    """The file bytes of one image of the batch, or its slot's error object."""
     try:
-        return drawing_from_payload(image, max_side)
+        return decode_payload(image)
+    except InvalidImageError as error:
+        return slot_error(error)
+
+
+def declared_pixels(raw, max_side):
+    """Width x height from the image's header (no pixel decoded); 0 for what will fail its slot anyway
+    (unreadable, or a side over ``max_side``)."""
+    try:
+        with Image.open(io.BytesIO(raw)) as image:
+            width, height = image.size
+    except (Image.DecompressionBombError, OSError, ValueError, SyntaxError, struct.error):
+        return 0
+    return width * height if max(width, height) <= max_side else 0
+
+
+def check_total_pixels(files, max_side, max_pixels):
+    """413 ``batch_too_many_pixels`` when the batch's images declare more than ``max_pixels`` in all."""
+    total = sum(declared_pixels(raw, max_side) for raw in files if isinstance(raw, bytes))
+    if total > max_pixels:
+        raise ApiError(413, "batch_too_many_pixels",
+                       f"The batch's images have {total:,} pixels in all; the limit is {max_pixels:,} "
+                       "(MAX_BATCH_PIXELS). Send fewer or smaller images per batch.")
+
+
+def drawing_or_error(raw, max_side):
+    """(8x8 features, ``Shape``) of one image's bytes, or the error object its slot of the reply gets."""
+    if not isinstance(raw, bytes):
+        return raw
+    try:
+        return drawing_from_bytes(raw, max_side)
     except IMAGE_ERRORS as error:
-        _, code = domain_error_status(error)
-        return error_body(code, str(error))
+        return slot_error(error)
 
 
 _pools = {}  # process id -> its thread pool: threads do not survive gunicorn's fork, so each worker makes its own
@@ -50,20 +88,29 @@ def preprocessing_pool(threads):
     return _pools[pid]
 
 
-def read_images(images, max_side, threads):
-    """Each image's (features, ``Shape``) or error slot, in order; on ``threads`` threads when there are several."""
-    if threads <= 1 or len(images) == 1:
-        return [drawing_or_error(image, max_side) for image in images]
-    return list(preprocessing_pool(threads).map(drawing_or_error, images, [max_side] * len(images)))
+def read_images(files, max_side, threads):
+    """Each image's (features, ``Shape``) or error slot, in order, ``threads`` at a time; between rounds the request
+    is refused early (503 deadline_exceeded) if it would run past its time budget."""
+    threads, slots = max(1, threads), []
+    for start in range(0, len(files), threads):
+        deadline.check(start, len(files) - start)
+        chunk = files[start:start + threads]
+        if len(chunk) == 1:
+            slots.append(drawing_or_error(chunk[0], max_side))
+        else:
+            slots.extend(preprocessing_pool(threads).map(drawing_or_error, chunk, [max_side] * len(chunk)))
+    return slots
 
 
 @api.post("/predict/batch")
 def predict_batch():
     """Classify every image of the batch with one vectorised model call; a bad image fails only its slot."""
-    images = images_field(json_body(), current_app.config["MAX_BATCH_SIZE"])
+    config = current_app.config
+    images = images_field(json_body(), config["MAX_BATCH_SIZE"])
     active = current_app.extensions["classifier_repo"].current()  # 503 before any image is decoded
-    max_side = current_app.config["MAX_IMAGE_SIDE"]
-    slots = read_images(images, max_side, current_app.config["BATCH_THREADS"])
+    files = [bytes_or_error(image) for image in images]
+    check_total_pixels(files, config["MAX_IMAGE_SIDE"], config["MAX_BATCH_PIXELS"])
+    slots = read_images(files, config["MAX_IMAGE_SIDE"], config["BATCH_THREADS"])
     good = [slot for slot in slots if isinstance(slot, tuple)]
     predictions = iter(active.model.predict(np.stack([f for f, _ in good]), [s for _, s in good]) if good else ())
     return {"predictions": [dict(prediction_json(next(predictions), slot[0]), model_version=active.version)

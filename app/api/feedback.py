@@ -74,6 +74,8 @@ def prediction_of(body):
     if prediction_id is not None:
         return prediction_id, probabilities_of(db.session(), prediction_id)
     prediction_id, prediction, _, _ = classify_and_store(decode_payload(image_field(body)))
+    if prediction_id is None:  # the writer could not hold it: the database is out of reach
+        raise ApiError(503, "database_unavailable", "The database cannot be reached right now. Try again shortly.")
     current_app.extensions["prediction_writer"].written(prediction_id)  # the feedback row refers to it
     return prediction_id, prediction.probabilities
 

@@ -3,7 +3,10 @@
 It works as the 404 handler, so real API routes keep their own errors (a GET on a POST-only
 route stays 405) and unknown /api paths stay JSON.
 """
+from pathlib import Path
+
 from flask import current_app, request, send_from_directory
+from werkzeug.security import safe_join
 
 from ..errors import handle_http_exception
 
@@ -18,7 +21,8 @@ def serve_spa(error):
         return handle_http_exception(error)
     dist = current_app.config["FRONTEND_DIST"]
     path = request.path.lstrip("/")
-    if path and (dist / path).is_file():
+    built = safe_join(str(dist), path) if path else None  # None for a path outside dist ("../index.html")
+    if built is not None and Path(built).is_file():
         return send_from_directory(dist, path)
     if not (dist / "index.html").is_file():
         return NOT_BUILT, 503

@@ -6,16 +6,17 @@ from ..recognition.segmentation import NumberReader
 from . import api
 from .predict import request_image, wants_text
 from .serialize import prediction_json
+from .storing import prediction_id_field, store_requested
 
 
-def read_and_store(image):
+def read_and_store(image, store=True):
     """Image bytes -> (the number's prediction id, its ``segmentation.Digit`` list, model version), the digits'
-    rows queued to be stored."""
+    rows queued to be stored (the id None when ``store`` is false or the writer cannot hold them)."""
     rgba = open_image(image, current_app.config["MAX_IMAGE_SIDE"])
     active = current_app.extensions["classifier_repo"].current()
     digits = NumberReader(active.model).read(rgba)
-    ids = current_app.extensions["prediction_writer"].submit_number(image, digits, active.version)
-    return ids[0], digits, active.version
+    ids = current_app.extensions["prediction_writer"].submit_number(image, digits, active.version) if store else None
+    return ids and ids[0], digits, active.version
 
 
 def digit_json(digit):
@@ -25,11 +26,13 @@ def digit_json(digit):
 
 @api.post("/predict/number")
 def predict_number():
-    """Read every digit of one drawing and store them, so feedback can give the right number."""
-    prediction_id, digits, version = read_and_store(request_image())
+    """Read every digit of one drawing and store them (unless ``?store=false``), so feedback can give the right
+    number."""
+    store = store_requested()
+    prediction_id, digits, version = read_and_store(request_image(), store)
     number = "".join(str(digit.prediction.digit) for digit in digits)
     if wants_text():
         return number, 200, {"Content-Type": "text/plain; charset=utf-8"}
     return {"number": number, "digits": [digit_json(digit) for digit in digits],
             "uncertain": any(digit.prediction.uncertain for digit in digits),
-            "prediction_id": prediction_id, "model_version": version}
+            **prediction_id_field(prediction_id), "model_version": version}

@@ -6,6 +6,7 @@ from ..errors import ApiError
 from . import api
 from .request_body import image_field, json_body
 from .serialize import prediction_json
+from .storing import prediction_id_field, store_prediction, store_requested
 
 
 def request_image():
@@ -24,19 +25,26 @@ def wants_text():
     return best == "text/plain"
 
 
-def classify_and_store(image):
-    """Image bytes -> (prediction_id, prediction, features, model version), queued to be stored."""
+def classify(image, store=True):
+    """Image bytes -> (prediction_id or None, prediction, features, model version); with ``store``, queued to be
+    stored."""
     features, shape = drawing_from_bytes(image, current_app.config["MAX_IMAGE_SIDE"])
     active = current_app.extensions["classifier_repo"].current()
     prediction = active.model.predict_one(features, shape)
-    prediction_id = current_app.extensions["prediction_writer"].submit(image, features, prediction, active.version)
+    prediction_id = store_prediction(image, features, prediction, active.version) if store else None
     return prediction_id, prediction, features, active.version
+
+
+def classify_and_store(image):
+    """Image bytes -> (prediction_id, prediction, features, model version), queued to be stored."""
+    return classify(image, store=True)
 
 
 @api.post("/predict")
 def predict():
-    """Classify one drawing and store it, so feedback can refer to it."""
-    prediction_id, prediction, features, version = classify_and_store(request_image())
+    """Classify one drawing and store it, so feedback can refer to it (``?store=false``: answer only)."""
+    store = store_requested()
+    prediction_id, prediction, features, version = classify(request_image(), store)
     if wants_text():
         return str(prediction.digit), 200, {"Content-Type": "text/plain; charset=utf-8"}
-    return dict(prediction_json(prediction, features), prediction_id=prediction_id, model_version=version)
+    return dict(prediction_json(prediction, features), **prediction_id_field(prediction_id), model_version=version)

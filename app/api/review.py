@@ -1,4 +1,6 @@
 """Reviewing feedback (admin): GET /api/feedback lists it, POST /api/feedback/review accepts or rejects it."""
+import re
+
 from flask import request
 
 from ..errors import ApiError
@@ -10,6 +12,7 @@ from .auth import admin_required
 from .request_body import json_body
 
 DEFAULT_LIMIT, MAX_LIMIT = 50, 500  # rows in one listing; ids in one review
+ASCII_DIGITS = re.compile(r"[0-9]{1,4}")  # str.isdigit() also takes "²", which int() refuses
 
 
 def feedback_json(row):
@@ -39,7 +42,7 @@ def status_argument():
 def limit_argument():
     """The ``limit`` query argument: 1..MAX_LIMIT rows (default DEFAULT_LIMIT)."""
     limit = request.args.get("limit", str(DEFAULT_LIMIT))
-    if not limit.isdigit() or not 1 <= int(limit) <= MAX_LIMIT:
+    if not ASCII_DIGITS.fullmatch(limit) or not 1 <= int(limit) <= MAX_LIMIT:
         raise ApiError(400, "invalid_limit", f'"limit" must be a whole number from 1 to {MAX_LIMIT}.')
     return int(limit)
 

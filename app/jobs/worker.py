@@ -6,10 +6,12 @@ failed once TRAINING_TIMEOUT has passed; it is not retried (POST /api/models sta
 active version is never touched: only an activation changes it.
 """
 import os
+import time
 
 from rq import Worker
+from sqlalchemy.exc import SQLAlchemyError
 
-from ..storage import versions
+from ..storage import retention, versions
 from . import training_runs
 from .queue import connect
 
@@ -33,6 +35,20 @@ class AppWorker(Worker):
     def __init__(self, queues, app, **kwargs):
         super().__init__(queues, work_horse_killed_handler=self.horse_killed, **kwargs)
         self.app = app
+        self.pruned_at = None  # time.monotonic() of the last pruning
+
+    def run_maintenance_tasks(self):
+        """RQ's upkeep (at start, then about every 10 minutes, between runs), and the retention rule when it is due
+        (every PRUNE_INTERVAL seconds): predictions without feedback older than PREDICTION_RETENTION_DAYS go."""
+        super().run_maintenance_tasks()
+        config = self.app.config
+        if self.pruned_at is not None and time.monotonic() - self.pruned_at < config["PRUNE_INTERVAL"]:
+            return
+        self.pruned_at = time.monotonic()
+        try:
+            retention.prune(self.app.extensions["database"], config["PREDICTION_RETENTION_DAYS"])
+        except SQLAlchemyError as error:  # the next due time tries again; training goes on
+            self.log.error("Pruning old predictions failed: %s", error)
 
     def perform_job(self, job, queue):
         """In the work horse: drop the connections inherited from the worker (SQLAlchemy's fork recipe), run

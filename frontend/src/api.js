@@ -46,8 +46,12 @@ async function request(path, { method = 'GET', body, token } = {}) {
   return data;
 }
 
-/** Post a data URI (canvas export or uploaded file) and get the model's answer. */
-export const predict = (image) => request('/api/predict', { method: 'POST', body: { image } });
+/**
+ * Post a data URI (canvas export or uploaded file) and get the model's answer. With `store: false` the
+ * server keeps nothing and the answer has no prediction_id (a preview while a stroke is drawn).
+ */
+export const predict = (image, { store = true } = {}) =>
+  request(store ? '/api/predict' : '/api/predict?store=false', { method: 'POST', body: { image } });
 
 /** Tell the server the true label for one of its predictions. */
 export const sendFeedback = (predictionId, label) =>

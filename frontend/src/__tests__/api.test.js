@@ -45,6 +45,14 @@ describe('api', () => {
     expect(error.message).toContain('502');
   });
 
+  it('asks for an unstored answer with store: false', async () => {
+    const fetchMock = mockFetch(jsonResponse(200, predictReply()), jsonResponse(200, predictReply()));
+    await predict('data:image/png;base64,AAA', { store: false });
+    expect(fetchMock.mock.calls[0][0]).toBe('/api/predict?store=false');
+    await predict('data:image/png;base64,AAA', { store: true });
+    expect(fetchMock.mock.calls[1][0]).toBe('/api/predict');
+  });
+
   it('sends feedback with the prediction id and label', async () => {
     const fetchMock = mockFetch(jsonResponse(201, { id: 5 }));
     await sendFeedback(12, 3);

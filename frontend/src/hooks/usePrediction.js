@@ -11,10 +11,14 @@ export function answerForError(error) {
   return { kind: 'error', message: error?.message || 'Something went wrong. Please try again.' };
 }
 
+/** Previews while a stroke is drawn are not stored; the answer when the pen lifts is, so "Right?" can refer to it. */
+export const PREVIEW = { store: false };
+
 /**
  * The live answer for the newest image. `show(getImage, { now })` marks a new
  * revision and asks for a prediction (throttled unless `now`); `getImage()` is
- * read when the request is actually sent. `reset()` goes back to the prompt.
+ * read when the request is actually sent. Throttled requests are previews, sent
+ * with PREVIEW; `now` ones are stored. `reset()` goes back to the prompt.
  */
 export function usePrediction({ predict = postPredict, interval = 250 } = {}) {
   const [answer, setAnswer] = useState(PROMPT);
@@ -33,7 +37,7 @@ export function usePrediction({ predict = postPredict, interval = 250 } = {}) {
     });
     const send = () => {
       const getImage = source.current;
-      latestOnly.submit(revision.current, () => predict(getImage()));
+      latestOnly.submit(revision.current, () => predict(getImage(), PREVIEW));
     };
     return { scheduler: latestOnly, throttled: throttle(send, interval) };
   });

@@ -1,14 +1,14 @@
 import { act, renderHook } from '@testing-library/react';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { ApiError } from '../../api.js';
-import { PROMPT, answerForError, usePrediction } from '../../hooks/usePrediction.js';
+import { PREVIEW, PROMPT, answerForError, usePrediction } from '../../hooks/usePrediction.js';
 
 const reply = (digit) => ({ digit, probabilities: [], input: [] });
 
 describe('usePrediction', () => {
   beforeEach(() => vi.useFakeTimers());
 
-  it('throttles requests while drawing and always sends the newest image', async () => {
+  it('throttles previews while drawing, unstored, and always sends the newest image', async () => {
     const predict = vi.fn(async (image) => reply(Number(image)));
     const { result } = renderHook(() => usePrediction({ predict, interval: 250 }));
     await act(async () => {
@@ -16,15 +16,16 @@ describe('usePrediction', () => {
       result.current.show(() => '2');
       result.current.show(() => '3');
     });
-    expect(predict.mock.calls).toEqual([['1']]);
+    expect(predict.mock.calls).toEqual([['1', PREVIEW]]);
     expect(result.current.busy).toBe(true);
     await act(async () => vi.advanceTimersByTime(250));
-    expect(predict.mock.calls).toEqual([['1'], ['3']]);
+    expect(predict.mock.calls).toEqual([['1', PREVIEW], ['3', PREVIEW]]);
+    expect(PREVIEW).toEqual({ store: false });
     expect(result.current.answer).toEqual({ kind: 'result', result: reply(3) });
     expect(result.current.busy).toBe(false);
   });
 
-  it('sends at once when asked, dropping the throttled call', async () => {
+  it('sends at once, stored, when the pen lifts, dropping the throttled preview', async () => {
     const predict = vi.fn(async (image) => reply(Number(image)));
     const { result } = renderHook(() => usePrediction({ predict }));
     await act(async () => {
@@ -33,7 +34,7 @@ describe('usePrediction', () => {
       result.current.show(() => '7', { now: true });
     });
     await act(async () => vi.advanceTimersByTime(1000));
-    expect(predict.mock.calls).toEqual([['1'], ['7']]);
+    expect(predict.mock.calls).toEqual([['1', PREVIEW], ['7']]);
     expect(result.current.answer.result.digit).toBe(7);
   });
 

@@ -78,11 +78,12 @@ describe('DrawPage', () => {
     const ctx = canvas().getContext('2d');
     expect(ctx.calls.some(([op]) => op === 'quadraticCurveTo')).toBe(true);
     expect(fetchMock).toHaveBeenCalledTimes(1); // one in flight, the final drawing waits
-    expect(fetchMock.mock.calls[0][0]).toBe('/api/predict');
+    expect(fetchMock.mock.calls[0][0]).toBe('/api/predict?store=false'); // a preview while the pen moves
     expect(bodyOf(fetchMock, 0)).toEqual({ image: FAKE_PNG });
     await answer(0, jsonResponse(200, predictReply({ digit: 1 })));
     expect(screen.queryByTestId('prediction')).not.toBeInTheDocument(); // that reply was for a half-drawn 1
     expect(fetchMock).toHaveBeenCalledTimes(2);
+    expect(fetchMock.mock.calls[1][0]).toBe('/api/predict'); // the pen lifted: stored, so "Right?" works
     await answer(1, jsonResponse(200, predictReply({ digit: 1 })));
     expect(screen.getByTestId('prediction')).toHaveTextContent('1');
     expect(screen.getByTestId('undo')).toBeEnabled();
