@@ -107,7 +107,8 @@ def _reference(reference):
                help="activate even when the quality gate refuses (logged)")
 @models.option("version", type=int, metavar="VERSION", help="a ready version (see `models list`)")
 def activate(version, force=False):
-    """Serve VERSION from now on, if it reads the reference set no worse than the active version (--force: anyway)."""
+    """Serve VERSION from now on, if it reads the reference set no worse than the versions served so far (--force:
+    anyway)."""
     try:
         activate_version(version, force)
     except ApiError as error:
