@@ -25,6 +25,16 @@ DRAWINGS = [data_uri(draw_strokes(shape, width=width)) for shape in (SEVEN, ONE,
 CONCURRENT_REQUESTS = 240
 
 
+def serve_env(storage, **extra):
+    """The environment of a `manage.py serve` whose storage and database are in ``storage``; ``extra``: more
+    settings (None drops a variable)."""
+    paths = settings_module.TestSettings(storage)
+    env = dict(os.environ, STORAGE_DIR=str(storage), CLASSIFIER_STORAGE=str(paths.CLASSIFIER_STORAGE),
+               MODELS_DIR=str(paths.MODELS_DIR), DATABASE_URL=paths.DATABASE_URL, MODEL_SIGNING_KEY="test-signing-key",
+               FRONTEND_DIST=str(storage / "no-dist"), **extra)
+    return {key: value for key, value in env.items() if value is not None}
+
+
 @pytest.fixture(scope="module")
 def storage(tmp_path_factory):
     return tmp_path_factory.mktemp("serve-storage")
@@ -34,10 +44,7 @@ def storage(tmp_path_factory):
 def server(storage):
     """`manage.py serve` with 2 workers x 2 threads on a free port, started with no model stored."""
     port = free_port()
-    paths = settings_module.TestSettings(storage)
-    env = dict(os.environ, STORAGE_DIR=str(storage), CLASSIFIER_STORAGE=str(paths.CLASSIFIER_STORAGE),
-               MODELS_DIR=str(paths.MODELS_DIR), DATABASE_URL=paths.DATABASE_URL, MODEL_SIGNING_KEY="test-signing-key",
-               MODEL_RELOAD_INTERVAL="0.2", FRONTEND_DIST=str(storage / "no-dist"))
+    env = serve_env(storage, MODEL_RELOAD_INTERVAL="0.2")
     log = open(storage / "server.log", "w+")
     process = subprocess.Popen([sys.executable, "manage.py", "serve", "--host", "127.0.0.1", "--port", str(port),
                                 "--workers", "2", "--threads", "2"], cwd=ROOT, env=env, stdout=log, stderr=log)
@@ -143,10 +150,7 @@ def test_one_worker_per_core_forked_from_a_master_that_loaded_the_model(tmp_path
     """`manage.py serve` without --workers: one worker per core, each forked after the master loaded the model
     (loaded once, its memory shared), each answering at once."""
     store_model(model_file, tmp_path)
-    paths = settings_module.TestSettings(tmp_path)
-    env = {key: value for key, value in os.environ.items() if key != "WORKERS"}
-    env.update(STORAGE_DIR=str(tmp_path), CLASSIFIER_STORAGE=str(paths.CLASSIFIER_STORAGE), MODELS_DIR=str(paths.MODELS_DIR),
-               DATABASE_URL=paths.DATABASE_URL, MODEL_SIGNING_KEY="test-signing-key", FRONTEND_DIST=str(tmp_path / "no-dist"))
+    env = serve_env(tmp_path, WORKERS=None)
     port = free_port()
     with open(tmp_path / "server.log", "w+") as log:
         process = subprocess.Popen([sys.executable, "manage.py", "serve", "--host", "127.0.0.1", "--port", str(port)],
@@ -202,9 +206,7 @@ def test_predictions_still_queued_are_written_when_the_server_stops(tmp_path, mo
     store_model(model_file, tmp_path)
     paths = settings_module.TestSettings(tmp_path)
     port = free_port()
-    env = dict(os.environ, STORAGE_DIR=str(tmp_path), CLASSIFIER_STORAGE=str(paths.CLASSIFIER_STORAGE),
-               MODELS_DIR=str(paths.MODELS_DIR), DATABASE_URL=paths.DATABASE_URL, MODEL_SIGNING_KEY="test-signing-key",
-               PREDICTION_FLUSH_INTERVAL="3600", PREDICTION_FLUSH_ROWS="100000", FRONTEND_DIST=str(tmp_path / "no-dist"))
+    env = serve_env(tmp_path, PREDICTION_FLUSH_INTERVAL="3600", PREDICTION_FLUSH_ROWS="100000")
     with open(tmp_path / "server.log", "w+") as log:
         process = subprocess.Popen([sys.executable, "manage.py", "serve", "--host", "127.0.0.1", "--port", str(port),
                                     "--workers", "2", "--threads", "2"], cwd=ROOT, env=env, stdout=log, stderr=log)
