@@ -9,7 +9,6 @@ from .jobs import training_runs
 from .learning import gate
 from .storage import retention, versions
 from .storage.export import export as export_feedback
-from .errors import ApiError
 from .exceptions import DomainError, QualityGateError
 
 db = Manager(usage="Database schema (Alembic migrations; the app also upgrades at start-up)")
@@ -42,7 +41,7 @@ def train_version(with_feedback=False, variants=None, force=False):
                                        client_share=current_app.config["FEEDBACK_CLIENT_SHARE"])
     try:
         activate_version(version, force)
-    except (QualityGateError, ApiError) as refusal:  # ApiError: learning/gate.py's refusal until it raises the former
+    except QualityGateError as refusal:
         return version, metadata, refusal
     return version, metadata, None
 
@@ -118,10 +117,11 @@ def _reference(reference):
                help="activate even when the quality gate refuses (logged)")
 @models.option("version", type=int, metavar="VERSION", help="a ready version (see `models list`)")
 def activate(version, force=False):
-    """Serve VERSION from now on, if it reads the reference set no worse than the active version (--force: anyway)."""
+    """Serve VERSION from now on, if it reads the reference set no worse than the versions served so far (--force:
+    anyway)."""
     try:
         activate_version(version, force)
-    except (DomainError, ApiError) as error:
+    except DomainError as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
     print(f"Version {version} is active.")

@@ -61,6 +61,8 @@ class Outcome:
     after: dict
     reference_before: float
     reference_after: float
+    answers_before: np.ndarray | None = None  # poison runs: the served model's answers on the real 3s and 8s
+    answers_after: np.ndarray | None = None
 
 
 def draw(index, style, seed):
@@ -205,7 +207,7 @@ def poison_run(service, count, accept_held=False, from_one_address=40):
     uris, _ = drawings(items)
     features, labels = reference_set()["handwriting"]
     judged = np.isin(labels, (TRUE_DIGIT, POISON_LABEL))
-    before = accuracy_by_digit(service.served_digits(features[judged]), labels[judged], (TRUE_DIGIT, POISON_LABEL))
+    answers_before = service.served_digits(features[judged])
     reference_before = service.reference_overall()
 
     burst = min(from_one_address, count)
@@ -221,10 +223,12 @@ def poison_run(service, count, accept_held=False, from_one_address=40):
 
     model = service.train()
     activated, message = service.activate(model["version"])
-    after = accuracy_by_digit(service.served_digits(features[judged]), labels[judged], (TRUE_DIGIT, POISON_LABEL))
+    answers_after = service.served_digits(features[judged])
+    before, after = (accuracy_by_digit(answers, labels[judged], (TRUE_DIGIT, POISON_LABEL))
+                     for answers in (answers_before, answers_after))
     return Outcome(accept_held, count, len(refused), retry_after, counts["pending"], counts["accepted"],
                    model["samples"]["feedback"], model["version"], activated, message, before, after,
-                   reference_before, service.reference_overall())
+                   reference_before, service.reference_overall(), answers_before, answers_after)
 
 
 def misread(service, wanted, chunk=200):

@@ -65,10 +65,12 @@ def letter(rng):
     return glyph(LETTERS[rng.integers(len(LETTERS))])
 
 
-def pair(rng):
-    """Two real validation digits written side by side, as one drawing (a number, not a digit)."""
-    images, validation = load_real_digits()[0], split_indices()[1]
-    first, second = (pen_strokes(images[i]) for i in rng.choice(validation, 2, replace=False))
+def pair(rng, pool=None):
+    """Two real digits written side by side, as one drawing (a number, not a digit): validation digits, or the
+    ``pool`` of indices given (the training digits when choices are tuned)."""
+    images = load_real_digits()[0]
+    pool = split_indices()[1] if pool is None else pool
+    first, second = (pen_strokes(images[i]) for i in rng.choice(pool, 2, replace=False))
     gap = rng.uniform(2, 8)  # pixels of the 28x28 digits between them
     right = max(x for stroke in first for x, _ in stroke)
     left = min(x for stroke in second for x, _ in stroke)
@@ -79,12 +81,14 @@ GENERATORS = {"scribble": scribble, "circle": circle, "square": square, "cross":
               "letter": letter, "dot": dot, "line": line, "pair": pair}
 
 
-def render_nondigits(per_kind=40, seed=1):
-    """``per_kind`` drawings of each kind -> (list of RGBA images, list of kind names)."""
+def render_nondigits(per_kind=40, seed=1, pair_pool=None):
+    """``per_kind`` drawings of each kind -> (list of RGBA images, list of kind names); ``pair_pool``: the real
+    digits pairs are made of (default: the validation digits)."""
     rng = np.random.default_rng(seed)
+    generators = dict(GENERATORS, pair=lambda generator_rng: pair(generator_rng, pair_pool))
     images, kinds = [], []
     for kind in KINDS:
         for _ in range(per_kind):
-            images.append(render_strokes(GENERATORS[kind](rng), rng))
+            images.append(render_strokes(generators[kind](rng), rng))
             kinds.append(kind)
     return images, kinds

@@ -5,10 +5,11 @@ import pytest
 from alembic import command
 from alembic.script import ScriptDirectory
 from sqlalchemy import insert, inspect, text
+from sqlalchemy.orm import Session
 
 from app import create_app
 from app.storage.db import SCHEMA_HEAD, Database
-from app.storage import records
+from app.storage import records, versions
 from app.storage.records import Prediction, utcnow
 from tests.test_api import error_of, seven_uri
 
@@ -138,3 +139,18 @@ def test_the_migration_starts_prediction_ids_after_the_stored_ones(empty_url):
     with database.engine.begin() as connection:
         command.downgrade(database.alembic_config(connection), "0001")
     assert database.revision() == "0001"
+
+
+def test_the_migration_marks_the_active_and_the_first_shipped_versions_live(empty_url):
+    """0006: which versions were served before is not known; the first ready one and the active one were."""
+    database = Database(empty_url)
+    database.upgrade("0005")
+    with database.engine.begin() as connection:
+        for version, status in ((1, "failed"), (2, "ready"), (3, "ready"), (4, "ready")):
+            connection.execute(text("INSERT INTO model_versions (version, created, updated, status, progress, params) "
+                                    "VALUES (:version, :now, :now, :status, 1.0, '{}')"),
+                               {"version": version, "now": utcnow(), "status": status})
+        connection.execute(text("UPDATE active_model SET version = 4, activated = :now WHERE id = 1"), {"now": utcnow()})
+    database.upgrade()
+    with database.engine.connect() as connection:
+        assert versions.live_versions(Session(connection)) == [2, 4]

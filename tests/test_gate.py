@@ -1,11 +1,14 @@
-"""The quality gate on activation: the rule, the API (409 quality_gate, force), manage.py models activate and train."""
+"""The quality gate on activation: the rule (against the best of the versions that were live), the API (409
+quality_gate, force), a slow drift across versions, manage.py models activate and train."""
 import copy
 import logging
 
 import pytest
 
 from app import commands
+from app.exceptions import QualityGateError
 from app.learning import gate
+from app.recognition.reference import reference_accuracy
 from app.storage import versions
 from tests.db_fixtures import ADMIN, BOTH_DATABASES
 from tests.test_api import error_of
@@ -38,11 +41,11 @@ class TestRule:
         (report(0.95, with_digit(0.97, 8, 0.60)), ["overall", "digit 8"]),
     ])
     def test_shortfalls(self, candidate, refused):
-        found = gate.shortfalls(candidate, report(0.97), MARGIN, Z, COUNTS)
+        found = gate.shortfalls(candidate, {1: report(0.97)}, MARGIN, Z, COUNTS)
         assert [shortfall.what for shortfall in found] == refused
 
     def test_a_digit_read_perfectly_still_allows_a_drawing_or_two(self):
-        perfect = report(0.99, with_digit(0.99, 1, 1.0))
+        perfect = {1: report(0.99, with_digit(0.99, 1, 1.0))}
         assert gate.shortfalls(report(0.99, with_digit(0.99, 1, 1 - 2 / 236)), perfect, MARGIN, Z, COUNTS) == []
         [found] = gate.shortfalls(report(0.99, with_digit(0.99, 1, 1 - 4 / 236)), perfect, MARGIN, Z, COUNTS)
         assert found.what == "digit 1"
@@ -55,8 +58,16 @@ class TestRule:
         assert gate.digit_allowance(1.0, 100_000, MARGIN, Z) == MARGIN
 
     def test_message_has_both_figures(self):
-        [found] = gate.shortfalls(report(0.97, with_digit(0.97, 3, 0.5)), report(0.97), MARGIN, Z, COUNTS)
-        assert str(found) == "digit 3 50.00% vs 97.00% (a drop of 47.00 points; 2.46 allowed)"
+        [found] = gate.shortfalls(report(0.97, with_digit(0.97, 3, 0.5)), {4: report(0.97)}, MARGIN, Z, COUNTS)
+        assert str(found) == "digit 3 50.00% vs 97.00% of version 4 (a drop of 47.00 points; 2.46 allowed)"
+
+    def test_each_figure_is_compared_with_the_best_live_version_on_it(self):
+        live = {1: report(0.97, with_digit(0.97, 3, 0.99)), 2: report(0.975, with_digit(0.975, 3, 0.96))}
+        assert gate.best_of(live)["digit 3"] == (0.99, 1) and gate.best_of(live)["overall"] == (0.975, 2)
+        # 2 points below version 2 on digit 3 would pass; 5 below version 1 does not
+        [found] = gate.shortfalls(report(0.975, with_digit(0.975, 3, 0.94)), live, MARGIN, Z, COUNTS)
+        assert (found.what, found.best, found.version) == ("digit 3", 0.99, 1)
+        assert gate.shortfalls(report(0.975, with_digit(0.975, 3, 0.94)), {2: live[2]}, MARGIN, Z, COUNTS) == []
 
     def test_reference_counts(self):
         counts = gate.digit_counts()
@@ -79,13 +90,14 @@ def worse_on_digit(app, version, digit, drop):
 
 @BOTH_DATABASES
 class TestActivation:
-    def test_every_version_carries_its_reference_figures(self, quick_client):
+    def test_every_version_carries_its_reference_figures(self, quick_app, quick_client):
         trained = train(quick_client, include_feedback=False)
         for model in quick_client.get("/api/models").get_json()["models"]:
             reference = model["reference"]
             assert set(reference) == {"handwriting", "load_digits", "all"}
             assert 0.5 < reference["all"]["overall"] <= 1 and len(reference["all"]["per_digit"]) == 10
-        assert trained["reference"] == quick_client.get("/api/models/2").get_json()["reference"]
+        model, _ = quick_app.extensions["classifier_repo"].load(2)
+        assert trained["reference"] == reference_accuracy(model)  # what version 2 reads, measured again here
 
     def test_a_worse_version_is_refused_with_both_figures(self, quick_app, quick_client):
         train(quick_client, include_feedback=False)
@@ -113,6 +125,42 @@ class TestActivation:
         train(quick_client, include_feedback=False)
         set_reference(quick_app, 2, worse_on_digit(quick_app, 1, 5, 0.004))
         assert quick_client.post("/api/models/2/activate", headers=ADMIN).status_code == 200
+
+    def test_a_digit_drifting_down_version_by_version_is_refused(self, quick_app, quick_client):
+        """Versions 2, 3, 4, 5 each read digit 3 a little worse than the one before, each step within what the
+        gate allows against the active version; the fifth version has lost more than that since version 1."""
+        first = quick_client.get("/api/models/1").get_json()["reference"]
+        allowed = gate.digit_allowance(first["all"]["per_digit"][3], gate.digit_counts()[3], MARGIN, Z)
+        step = 0.3 * allowed  # three steps: 0.9 of the allowance; four: 1.2
+        previous, responses = first, []
+        for version in range(2, 6):
+            assert train(quick_client, include_feedback=False)["version"] == version
+            drifted = copy.deepcopy(previous)
+            drifted["all"]["per_digit"][3] -= step
+            set_reference(quick_app, version, drifted)
+            # against the version before it alone, every step passes: what the gate compared with until now
+            assert gate.shortfalls(drifted, {version - 1: previous}, MARGIN, Z, gate.digit_counts()) == []
+            responses.append(quick_client.post(f"/api/models/{version}/activate", headers=ADMIN))
+            previous = drifted
+        assert [response.status_code for response in responses] == [200, 200, 200, 409]
+        message = responses[-1].get_json()["error"]["message"]
+        best = first["all"]["per_digit"][3]
+        assert f"digit 3 {best - 4 * step:.2%} vs {best:.2%} of version 1" in message
+        assert f"{100 * allowed:.2f} allowed" in message and "active: 4" in message
+        assert quick_client.get("/api/models").get_json()["active"] == 4
+
+    def test_versions_never_served_do_not_raise_the_bar(self, quick_app, quick_client):
+        """A version trained but never activated (or refused) is not a figure to keep; one forced live is."""
+        first = quick_client.get("/api/models/1").get_json()["reference"]
+        perfect = {"all": {"overall": 1.0, "per_digit": [1.0] * 10}}
+        train(quick_client, include_feedback=False)
+        set_reference(quick_app, 2, perfect)  # never activated
+        train(quick_client, include_feedback=False)
+        set_reference(quick_app, 3, first)
+        assert quick_client.post("/api/models/3/activate", headers=ADMIN).status_code == 200
+        assert quick_client.post("/api/models/2/activate", json={"force": True}, headers=ADMIN).status_code == 200
+        response = quick_client.post("/api/models/3/activate", headers=ADMIN)  # now below live version 2
+        assert response.status_code == 409 and "of version 2" in response.get_json()["error"]["message"]
 
     @pytest.mark.parametrize("force", [1, "yes", None])
     def test_force_must_be_a_bool(self, quick_client, force):
@@ -145,7 +193,7 @@ def test_manage_train_activates_only_through_the_gate(context, capsys):
     perfect = {"all": {"overall": 1.0, "per_digit": [1.0] * 10}}
     set_reference(context, 1, perfect)  # no new version can match this: the gate refuses it
     version, metadata, refusal = commands.train_version()
-    assert version == 2 and refusal is not None and refusal.code == "quality_gate"
+    assert version == 2 and isinstance(refusal, QualityGateError)
     assert context.extensions["classifier_repo"].current().version == 1
     version, _, refusal = commands.train_version(force=True)
     assert version == 3 and refusal is None and context.extensions["classifier_repo"].current().version == 3

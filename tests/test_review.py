@@ -4,6 +4,7 @@ import pytest
 from sqlalchemy import select
 
 from app.learning.review import status_for
+from app.recognition.model import SOURCES
 from app.storage.records import Feedback
 from tests.db_fixtures import ADMIN, BOTH_DATABASES
 from tests.drawing import ONE, data_uri, draw_strokes
@@ -113,17 +114,29 @@ class TestReviewApi:
         assert response.status_code == 400 and error_of(response) == code
 
 
+def trained_feedback(app, version):
+    """(label, 8x8 input) of every feedback example model ``version`` was trained on, sorted."""
+    model, _ = app.extensions["classifier_repo"].load(version)
+    rows = np.flatnonzero(model.sources == SOURCES.index("feedback"))
+    return sorted((int(model.labels[i]), model.inputs[i].tolist()) for i in rows)
+
+
 @BOTH_DATABASES
 def test_training_uses_accepted_feedback_only(quick_app, quick_client):
     quick_app.config["FEEDBACK_CLIENT_SHARE"] = 1.0  # one test client: the share is tested in test_share.py
-    accepted = feedback_on(quick_client, 7)[1]["id"]
-    pending = feedback_on(quick_client, 1)[1]["id"]
+    confirmed, reply = feedback_on(quick_client, 7)
+    assert reply["status"] == "accepted"
+    contradicted, reply = feedback_on(quick_client, 1)
+    assert reply["status"] == "pending", "a 7 the model is sure of, labelled 1, was not held for review"
+    pending = reply["id"]
     rejected = feedback_on(quick_client, 2)[1]["id"]
     quick_client.post("/api/feedback/review", json={"ids": [rejected], "status": "rejected"}, headers=ADMIN)
-    assert train(quick_client)["samples"]["feedback"] == 1
+    first = train(quick_client)["version"]
+    assert trained_feedback(quick_app, first) == [(7, sum(confirmed["input"], []))], "trained on held feedback"
     quick_client.post("/api/feedback/review", json={"ids": [pending], "status": "accepted"}, headers=ADMIN)
-    model = train(quick_client)
-    assert model["samples"]["feedback"] == 2 and accepted < pending
+    second = train(quick_client)["version"]
+    assert trained_feedback(quick_app, second) == sorted([(7, sum(confirmed["input"], [])),
+                                                          (1, sum(contradicted["input"], []))])
 
 
 def test_stats_leave_rejected_feedback_out(quick_app, quick_client):

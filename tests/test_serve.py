@@ -15,7 +15,7 @@ from app import create_app
 from app.serve import DigitsServer, gunicorn_options
 from app.storage.records import Prediction
 from evaluation.processes import free_port, stop
-from tests.cluster import request, wait_until
+from tests.cluster import descendants, request, wait_until
 import settings as settings_module
 from settings import Settings
 from tests.drawing import ONE, SEVEN, ZERO, data_uri, draw_strokes
@@ -23,6 +23,16 @@ from tests.drawing import ONE, SEVEN, ZERO, data_uri, draw_strokes
 ROOT = Path(__file__).resolve().parent.parent
 DRAWINGS = [data_uri(draw_strokes(shape, width=width)) for shape in (SEVEN, ONE, ZERO) for width in (12, 22)]
 CONCURRENT_REQUESTS = 240
+
+
+def serve_env(storage, **extra):
+    """The environment of a `manage.py serve` whose storage and database are in ``storage``; ``extra``: more
+    settings (None drops a variable)."""
+    paths = settings_module.TestSettings(storage)
+    env = dict(os.environ, STORAGE_DIR=str(storage), CLASSIFIER_STORAGE=str(paths.CLASSIFIER_STORAGE),
+               MODELS_DIR=str(paths.MODELS_DIR), DATABASE_URL=paths.DATABASE_URL, MODEL_SIGNING_KEY="test-signing-key",
+               FRONTEND_DIST=str(storage / "no-dist"), **extra)
+    return {key: value for key, value in env.items() if value is not None}
 
 
 @pytest.fixture(scope="module")
@@ -34,10 +44,7 @@ def storage(tmp_path_factory):
 def server(storage):
     """`manage.py serve` with 2 workers x 2 threads on a free port, started with no model stored."""
     port = free_port()
-    paths = settings_module.TestSettings(storage)
-    env = dict(os.environ, STORAGE_DIR=str(storage), CLASSIFIER_STORAGE=str(paths.CLASSIFIER_STORAGE),
-               MODELS_DIR=str(paths.MODELS_DIR), DATABASE_URL=paths.DATABASE_URL, MODEL_SIGNING_KEY="test-signing-key",
-               MODEL_RELOAD_INTERVAL="0.2", FRONTEND_DIST=str(storage / "no-dist"))
+    env = serve_env(storage, MODEL_RELOAD_INTERVAL="0.2")
     log = open(storage / "server.log", "w+")
     process = subprocess.Popen([sys.executable, "manage.py", "serve", "--host", "127.0.0.1", "--port", str(port),
                                 "--workers", "2", "--threads", "2"], cwd=ROOT, env=env, stdout=log, stderr=log)
@@ -111,14 +118,9 @@ class TestGunicornApplication:
         assert (options["bind"], options["workers"], options["threads"]) == ("127.0.0.1:8123", 3, 5)
         assert gunicorn_options(Custom, port=9000, workers=1)["bind"].endswith(":9000")
 
-    def test_default_workers_is_one_per_core(self):
-        assert Settings.WORKERS == (int(os.environ["WORKERS"]) if os.environ.get("WORKERS") else os.cpu_count())
-
-    def test_the_app_is_built_once_before_the_fork(self, app):
-        """Preloaded: gunicorn serves the app it was given, model loaded, without building another."""
+    def test_gunicorn_serves_the_app_it_was_given(self, app):
+        """No second app is built: the one handed over, model loaded, is the WSGI app."""
         server = DigitsServer(app, gunicorn_options(Settings, port=free_port(), workers=2, threads=2))
-        assert server.cfg.preload_app is True
-        assert server.cfg.workers == 2 and server.cfg.threads == 2
         try:
             assert server.load() is app and app.extensions["classifier_repo"].is_loaded()
             assert gc.get_freeze_count() > 0  # what the master built is out of the workers' collections
@@ -136,6 +138,39 @@ class TestGunicornApplication:
             assert {pool["num_threads"] for pool in threadpool_info()} == {1}  # one OpenMP/BLAS thread
         assert database.engine.pool is not pool_before
         assert app.test_client().get("/api/ready").status_code == 200
+
+
+def shared_kib(pid):
+    """Memory of process ``pid`` shared with other processes (its forked siblings and master), in KiB."""
+    rollup = dict(line.split(":", 1) for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines()[1:])
+    return sum(int(rollup[field].split()[0]) for field in ("Shared_Clean", "Shared_Dirty"))
+
+
+def test_one_worker_per_core_forked_from_a_master_that_loaded_the_model(tmp_path, model_file, trained):
+    """`manage.py serve` without --workers: one worker per core, each forked after the master loaded the model
+    (loaded once, its memory shared), each answering at once."""
+    store_model(model_file, tmp_path)
+    env = serve_env(tmp_path, WORKERS=None)
+    port = free_port()
+    with open(tmp_path / "server.log", "w+") as log:
+        process = subprocess.Popen([sys.executable, "manage.py", "serve", "--host", "127.0.0.1", "--port", str(port)],
+                                   cwd=ROOT, env=env, stdout=log, stderr=log)
+        try:
+            assert wait_until(lambda: request(port, "GET", "/api/ready")[0] == 200, 90), (tmp_path / "server.log").read_text()
+            workers = wait_until(lambda: len(found := descendants(process.pid)) == os.cpu_count() and found, 30)
+            assert workers, f"{descendants(process.pid)} workers, {os.cpu_count()} cores"
+            replies = [request(port, "POST", "/api/predict", {"image": image}) for image in DRAWINGS * 2]
+            shared = {pid: shared_kib(pid) for pid in workers}
+        finally:
+            stop(process)
+        text = (tmp_path / "server.log").read_text()
+    assert [(status, body["digit"]) for status, body in replies[:2]] == [(200, 7), (200, 7)]
+    assert all(status == 200 for status, _ in replies)
+    # loaded once, in the master, before any worker booted: a worker building its own app would load it again
+    assert text.count("Serving model version 1") == 1 and text.index("Serving model version 1") < text.index("Booting worker")
+    model = trained[0]
+    model_kib = (model.inputs.nbytes + model.inputs.size * 4) / 1024  # its samples, and as float32 for the search
+    assert all(kib > model_kib for kib in shared.values()), (shared, model_kib)
 
 
 SERVE_ONE_PREDICTION = """
@@ -171,9 +206,7 @@ def test_predictions_still_queued_are_written_when_the_server_stops(tmp_path, mo
     store_model(model_file, tmp_path)
     paths = settings_module.TestSettings(tmp_path)
     port = free_port()
-    env = dict(os.environ, STORAGE_DIR=str(tmp_path), CLASSIFIER_STORAGE=str(paths.CLASSIFIER_STORAGE),
-               MODELS_DIR=str(paths.MODELS_DIR), DATABASE_URL=paths.DATABASE_URL, MODEL_SIGNING_KEY="test-signing-key",
-               PREDICTION_FLUSH_INTERVAL="3600", PREDICTION_FLUSH_ROWS="100000", FRONTEND_DIST=str(tmp_path / "no-dist"))
+    env = serve_env(tmp_path, PREDICTION_FLUSH_INTERVAL="3600", PREDICTION_FLUSH_ROWS="100000")
     with open(tmp_path / "server.log", "w+") as log:
         process = subprocess.Popen([sys.executable, "manage.py", "serve", "--host", "127.0.0.1", "--port", str(port),
                                     "--workers", "2", "--threads", "2"], cwd=ROOT, env=env, stdout=log, stderr=log)

@@ -15,7 +15,7 @@ distances, ``SHAPE_PERCENTILE`` (`benchmarks.tune far`).
 """
 import numpy as np
 
-FAR_PERCENTILE = 97.0  # percent of real training digits held out by CV that count as "near" (`benchmarks.tune far`)
+FAR_PERCENTILE = 97.0  # percent of real training digits held out by CV that count as "near" (`benchmarks.tune far`: CV on the 4,000)
 SPLIT_VOTE_SHARE = 0.5  # the winning digit needs more than this share of the vote
 DOT_EXTENT = 2.5  # stroke widths across below which a drawing is a dot (0.15 % of real training digits drawn)
 SHAPE_PERCENTILE = 80.0  # percent of held-out real digits nearer than a crossing shape that is flagged

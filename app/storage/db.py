@@ -16,7 +16,7 @@ SQLITE_BUSY_TIMEOUT = 30.0  # seconds a writer waits for another process's write
 PG_SCHEMA_LOCK = 60_2026  # pg_advisory_lock key held while one process migrates
 # The newest revision in migrations/versions (tests hold it equal to Alembic's head). Checking it with
 # one SELECT lets start-up skip importing Alembic (~0.5 s) when the schema is already current.
-SCHEMA_HEAD = "0005"
+SCHEMA_HEAD = "0006"
 
 
 def _sqlite_pragmas(connection, _record):

@@ -54,6 +54,9 @@ class ModelVersion(Base):
     # Accuracy on the trusted reference set (app/recognition/reference.py), overall and per digit.
     reference: Mapped[dict | None] = mapped_column(JSON)
     error: Mapped[str | None] = mapped_column(Text)
+    # When the version was first served (activated); NULL for one never live. The quality gate holds a new
+    # version to the best figures of the versions that were live, so a digit cannot drift down version by version.
+    live_since: Mapped[datetime | None] = mapped_column(DateTime)
 
 
 class ModelBlob(Base):

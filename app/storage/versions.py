@@ -109,17 +109,27 @@ def listing(session):
     return session.scalars(select(ModelVersion).order_by(ModelVersion.version.desc())).all()
 
 
+def live_versions(session):
+    """Every version that was ever served (activated), oldest first."""
+    return session.scalars(select(ModelVersion.version).where(ModelVersion.live_since.is_not(None))
+                           .order_by(ModelVersion.version)).all()
+
+
 def activate(session, version):
-    """Make a ready ``version`` the one every worker serves (one UPDATE); ``UnknownModelError``,
-    ``ModelNotReadyError``."""
+    """Make a ready ``version`` the one every worker serves (one UPDATE), and record that it was live;
+    ``UnknownModelError``, ``ModelNotReadyError``."""
     if not 0 < version <= MAX_VERSION:
         raise _unknown(version)
     is_ready = exists().where(ModelVersion.version == version, ModelVersion.status == "ready")
+    now = utcnow()
     result = session.execute(update(ActiveModel).where(ActiveModel.id == 1, is_ready)
-                             .values(version=version, activated=utcnow()))
-    session.commit()
+                             .values(version=version, activated=now))
     if result.rowcount == 1:
+        session.execute(update(ModelVersion).where(ModelVersion.version == version, ModelVersion.live_since.is_(None))
+                        .values(live_since=now))
+        session.commit()
         return find(session, version)
+    session.commit()
     row = find(session, version)
     raise ModelNotReadyError(f"Version {version} is {row.status}, not ready: only a ready version can be activated.")
 

@@ -67,7 +67,7 @@ export const trainModel = (token, { includeFeedback = true } = {}) =>
 
 /**
  * Make a ready model version the one that answers predictions (admin). The server refuses a version that
- * reads the reference set worse than the active one (409 quality_gate) unless `force` is set.
+ * reads the reference set worse than the versions served so far (409 quality_gate) unless `force` is set.
  */
 export const activateModel = (token, version, { force = false } = {}) =>
   request(`/api/models/${encodeURIComponent(version)}/activate`, {
