@@ -168,12 +168,16 @@ class TestBatchErrors:
         assert response.status_code == 503 and error_of(response) == "model_unavailable"
 
 
-def test_images_read_on_several_threads_give_the_replies_read_in_turn():
-    from app.api.batch import read_images
+def test_images_read_on_several_threads_give_the_replies_read_in_turn(app):
+    from app.api import deadline
+    from app.api.batch import bytes_or_error, read_images
 
-    images = [SEVEN_URI, "not base64 !!", BOMB_URI, ONE_URI, TRUNCATED_URI, ZERO_URI] * 3
-    in_turn, threaded = read_images(images, 4096, threads=1), read_images(images, 4096, threads=3)
-    assert len(threaded) == len(images)
+    files = [bytes_or_error(image) for image in [SEVEN_URI, "not base64 !!", BOMB_URI, ONE_URI, TRUNCATED_URI,
+                                                 ZERO_URI] * 3]
+    with app.test_request_context():
+        deadline.start()
+        in_turn, threaded = read_images(files, 4096, threads=1), read_images(files, 4096, threads=3)
+    assert len(threaded) == len(files)
     for one, other in zip(in_turn, threaded):
         if isinstance(one, tuple):
             assert np.array_equal(one[0], other[0]) and one[1].extent == other[1].extent

@@ -75,7 +75,7 @@ def visible_crop(rgba):
 def ink_parts(rgba, work_side=WORK_SIDE):
     """The drawing's ink and its connected parts, specks dropped; EmptyImageError when there is no ink."""
     cropped, origin = visible_crop(rgba)
-    ink = pp.ink_map(pp.flatten(cropped))
+    ink = pp.ink_map(pp.flatten(np.asarray(cropped)))
     factor = max(1, -(-max(ink.shape) // work_side))
     small = block_reduce(ink, (factor, factor), np.max) if factor > 1 else ink
     labels, count = ndimage.label(small > pp.INK_THRESHOLD, structure=EIGHT)
