@@ -1,16 +1,13 @@
 """POST /api/predict/batch: many drawings in, one answer or one error per drawing, in order."""
-import io
 import os
-import struct
 from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 from flask import current_app
-from PIL import Image
 
 from ..errors import ApiError, domain_error_status, error_body
 from ..exceptions import EmptyImageError, ImageTooLargeError, InvalidImageError
-from ..recognition.preprocessing import decode_payload, drawing_from_bytes
+from ..recognition.preprocessing import decode_payload, drawing_from_bytes, read_header
 from . import api, deadline
 from .request_body import json_body
 from .serialize import prediction_json
@@ -49,11 +46,10 @@ def declared_pixels(raw, max_side):
     """Width x height from the image's header (no pixel decoded); 0 for what will fail its slot anyway
     (unreadable, or a side over ``max_side``)."""
     try:
-        with Image.open(io.BytesIO(raw)) as image:
-            width, height = image.size
-    except (Image.DecompressionBombError, OSError, ValueError, SyntaxError, struct.error):
+        width, height = read_header(raw, max_side).size
+    except IMAGE_ERRORS:
         return 0
-    return width * height if max(width, height) <= max_side else 0
+    return width * height
 
 
 def check_total_pixels(files, max_side, max_pixels):
