@@ -124,6 +124,14 @@ class TestErrors:
         assert response.status_code == 429 and error_of(response) == "rate_limited"
 
 
+def test_a_preview_with_store_false_is_answered_but_not_stored(app, client):
+    response = client.post("/api/predict/number?store=false", json={"image": number_uri()})
+    assert response.status_code == 200 and response.get_json()["number"] == "42"
+    assert "prediction_id" not in response.get_json() and stored(app, Prediction) == []
+    response = client.post("/api/predict/number?store=maybe", json={"image": number_uri()})
+    assert response.status_code == 400 and error_of(response) == "invalid_store"
+
+
 def stored(app, model):
     with app.extensions["database"].Session() as session:
         return session.scalars(select(model).order_by(model.id)).all()

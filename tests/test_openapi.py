@@ -69,9 +69,11 @@ def test_batch_limit_comes_from_settings(settings):
     assert served["components"]["schemas"]["BatchRequest"]["properties"]["images"]["maxItems"] == 7
 
 
-def test_the_store_switch_is_described(spec):
-    [store] = [p for p in spec["paths"]["/api/predict"]["post"]["parameters"] if p["name"] == "store"]
-    assert store["in"] == "query" and store["schema"] == {"type": "boolean", "default": True}
+@pytest.mark.parametrize("path", ["/api/predict", "/api/predict/number"])
+def test_the_store_switch_is_described(spec, path):
+    [ref] = spec["paths"][path]["post"]["parameters"]
+    store = spec["components"]["parameters"][ref["$ref"].rsplit("/", 1)[1]]
+    assert store["name"] == "store" and store["in"] == "query" and store["schema"] == {"type": "boolean", "default": True}
     assert "prediction_id" in store["description"] and "invalid_store" in store["description"]
 
 

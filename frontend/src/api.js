@@ -46,12 +46,15 @@ async function request(path, { method = 'GET', body, token } = {}) {
   return data;
 }
 
+/** POST a drawing to `path`; `store: false` asks for an answer that is not stored (a preview). */
+const postDrawing = (path, image, { store = true } = {}) =>
+  request(store ? path : `${path}?store=false`, { method: 'POST', body: { image } });
+
 /**
  * Post a data URI (canvas export or uploaded file) and get the model's answer. With `store: false` the
  * server keeps nothing and the answer has no prediction_id (a preview while a stroke is drawn).
  */
-export const predict = (image, { store = true } = {}) =>
-  request(store ? '/api/predict' : '/api/predict?store=false', { method: 'POST', body: { image } });
+export const predict = (image, options) => postDrawing('/api/predict', image, options);
 
 /** Tell the server the true label for one of its predictions. */
 export const sendFeedback = (predictionId, label) =>
@@ -85,7 +88,7 @@ export const reviewFeedback = (token, ids, status) =>
   request('/api/feedback/review', { method: 'POST', token, body: { ids, status } });
 
 /** Post a drawing of several digits side by side: the number read left to right, and each digit with its box. */
-export const predictNumber = (image) => request('/api/predict/number', { method: 'POST', body: { image } });
+export const predictNumber = (image, options) => postDrawing('/api/predict/number', image, options);
 
 /** Tell the server the right number (a string of digits, one per digit read) for one of its number predictions. */
 export const sendNumberFeedback = (predictionId, number) =>

@@ -1,6 +1,6 @@
 // @vitest-environment node
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { ApiError, activateModel, listFeedback, predict, reviewFeedback, sendFeedback, trainModel } from '../api.js';
+import { ApiError, activateModel, listFeedback, predict, predictNumber, reviewFeedback, sendFeedback, trainModel } from '../api.js';
 import { errorReply, jsonResponse, predictReply } from '../test/fixtures.js';
 
 function mockFetch(...responses) {
@@ -51,6 +51,14 @@ describe('api', () => {
     expect(fetchMock.mock.calls[0][0]).toBe('/api/predict?store=false');
     await predict('data:image/png;base64,AAA', { store: true });
     expect(fetchMock.mock.calls[1][0]).toBe('/api/predict');
+  });
+
+  it('asks for an unstored number with store: false, as the previews in Number mode do', async () => {
+    const fetchMock = mockFetch(jsonResponse(200, {}), jsonResponse(200, {}));
+    await predictNumber('data:image/png;base64,AAA', { store: false });
+    expect(fetchMock.mock.calls[0][0]).toBe('/api/predict/number?store=false');
+    await predictNumber('data:image/png;base64,AAA');
+    expect(fetchMock.mock.calls[1][0]).toBe('/api/predict/number');
   });
 
   it('sends feedback with the prediction id and label', async () => {
