@@ -212,6 +212,12 @@ def ink_box(boxes):
     return slice(top, bottom), slice(left, right)
 
 
+def not_specks(extents, size=SPECK_SIZE):
+    """Which pieces of ink, given each one's longer side, are kept: those at least ``size`` of the largest's (the
+    others are specks: a stray tap or slip of the pen)."""
+    return extents >= size * extents.max()
+
+
 def crop_without_specks(ink, threshold=INK_THRESHOLD, size=SPECK_SIZE):
     """The ink map cut to its ink, with the pieces whose longer side is under ``size`` of the largest piece's
     erased (a stray tap or slip of the pen beside the digit would otherwise stretch the crop and shrink the digit);
@@ -224,8 +230,7 @@ def crop_without_specks(ink, threshold=INK_THRESHOLD, size=SPECK_SIZE):
     if pieces <= 1:
         return crop_to_ink(ink, threshold)
     labels, boxes = ink_pieces(ink, threshold)
-    extents = boxes[:, 2:].max(axis=1)
-    kept = extents >= size * extents.max()
+    kept = not_specks(boxes[:, 2:].max(axis=1), size)
     rows, cols = ink_box(boxes[kept])
     if kept.all():
         return ink[rows, cols]
@@ -238,8 +243,7 @@ def remove_specks(ink, threshold=INK_THRESHOLD, size=SPECK_SIZE):
     labels, boxes = ink_pieces(ink, threshold)
     if len(boxes) < 2:
         return ink
-    extents = boxes[:, 2:].max(axis=1)
-    specks = np.concatenate([[False], extents < size * extents.max()])
+    specks = np.concatenate([[False], ~not_specks(boxes[:, 2:].max(axis=1), size)])
     return np.where(specks[labels], ink.dtype.type(0), ink) if specks.any() else ink
 
 
@@ -465,11 +469,6 @@ def drawing_from_image(rgba):
 def drawing_from_bytes(raw, max_side=4096):
     """Image file bytes -> (8x8 features, ``Shape``)."""
     return normalised_drawing(drawing_ink(*decode_pixels(raw, max_side)))
-
-
-def drawing_from_payload(text, max_side=4096):
-    """Data URI or raw base64 -> (8x8 features, ``Shape``)."""
-    return drawing_from_bytes(decode_payload(text), max_side)
 
 
 def features_from_bytes(raw, max_side=4096):

@@ -82,7 +82,7 @@ def ink_parts(rgba, work_side=WORK_SIDE):
     if count == 0:
         raise EmptyImageError("Nothing is drawn: the image has no ink. Draw a number.")
     extents = np.array([max(r.stop - r.start, c.stop - c.start) for r, c in ndimage.find_objects(labels)])
-    specks = np.concatenate([[False], extents < pp.SPECK_SIZE * extents.max()])
+    specks = np.concatenate([[False], ~pp.not_specks(extents)])
     labels[specks[labels]] = 0
     return InkParts(ink, small, labels, factor, origin)
 
