@@ -6,7 +6,7 @@ from scipy import ndimage
 
 from app.recognition import number_drawings, reference
 from app.recognition.handwriting import load_real_digits, split_indices
-from benchmarks.number import report
+from benchmarks.number import drawn_alone, error_kind, report
 
 
 def pieces(image):
@@ -31,9 +31,31 @@ def test_the_benchmark_prints_every_table_on_a_tiny_sample(app, capsys):
     singles = [reference.draw_real(i, style) for i in split_indices()[1][:2] for style in reference.STYLES]
     report(app, scale=1 / 200, singles=singles)
     printed = capsys.readouterr().out
-    for name in ("2 apart", "3 apart", "4 apart", "5 apart", "6 apart", "touching pairs"):  # count, whole, digits, times
-        assert re.search(rf"^{name}\s+[12]\s+\d+\.\d%\s+\d+\.\d%(\s+\d+\.\d){{3}}$", printed, re.MULTILINE), name
-    for group, target in (("2-4 apart", 92), ("5-6 apart", 85), ("touching pairs", 75)):  # whole, target
-        assert re.search(rf"^{group}\s+\d+\.\d%\s+{target}%$", printed, re.MULTILINE), group
+    for name in ("2 apart", "3 apart", "4 apart", "5 apart", "6 apart", "touching pairs"):  # count, whole, digits,
+        # read alone, times
+        assert re.search(rf"^{name}\s+[12](\s+\d+\.\d%){{3}}(\s+\d+\.\d){{3}}$", printed, re.MULTILINE), name
+    for group, target in (("2-4 apart", 92), ("5-6 apart", 85), ("touching pairs", 75)):  # whole, alone, target
+        assert re.search(rf"^{group}(\s+\d+\.\d%){{2}}\s+{target}%$", printed, re.MULTILINE), group
+    assert "alone: whole numbers right if each digit were segmented perfectly" in printed
     assert "single digits through /api/predict/number reading exactly as /api/predict: 4 of 4" in printed
     assert re.search(r"one /api/predict, 4 single drawings: p50 \d+\.\d ms, p99 \d+\.\d ms", printed)
+
+
+def test_each_digit_drawn_alone_is_its_own_strokes():
+    images, labels = load_real_digits()
+    chosen = split_indices()[1][[5, 250, 730]]
+    rng = np.random.default_rng(3)
+    drawing = number_drawings.compose(images[chosen], rng)
+    alone = drawn_alone(drawing, images[chosen], rng)
+    assert len(alone) == 3
+    for image, box in zip(alone, drawing.boxes):
+        assert pieces(image) >= 1
+        assert abs(image.width - box[2]) <= 2 * drawing.pen and abs(image.height - box[3]) <= 2 * drawing.pen  # its ink
+
+
+def test_errors_are_told_apart_by_kind():
+    assert error_kind("42", "42", "42") == "right"
+    assert error_kind("42", "4", "42") == "too few (merged)"
+    assert error_kind("42", "421", "42") == "too many (split)"
+    assert error_kind("42", "47", "47") == "misread, alone too"
+    assert error_kind("42", "47", "42") == "misread, right alone"
