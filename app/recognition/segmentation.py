@@ -29,9 +29,10 @@ from .uncertainty import outlier_score
 MAX_DIGITS = 12  # a longer number is refused (422 too_many_digits)
 WORK_SIDE = 400  # ink maps with a longer side are reduced by their block maximum before labelling
 MERGE_OVERLAP = 0.5  # share of the narrower part's width two parts' columns overlap by to be one digit
-SPLIT_ASPECT = 1.1  # width / height above which a digit may be digits that touch
+LOOSE_OVERLAP = 0.0  # ... or by at least this, when one of them is far from the training data and together not
+SPLIT_ASPECT = 0.5  # width / height above which a digit may be digits that touch
 SPLIT_GAIN = 0.8  # a cut is taken when its halves are nearer the training data than this share of the whole
-FAR_WHOLE = 0.85  # ... and the whole is farther than this share of the model's "far" threshold
+FAR_WHOLE = 0.95  # ... and the whole is farther than this share of the model's "far" threshold
 CUT_MARGIN = 0.2  # a cut lies at least this share of the width from either edge
 CUT_STEP = 0.05  # cuts are tried every this share of the width
 FRAME = 2  # transparent pixels around a digit's own drawing, so its border reads as background
@@ -116,6 +117,12 @@ def merged_groups(labels, overlap=MERGE_OVERLAP):
     return [np.isin(labels, members) for _, _, members in groups]
 
 
+def column_overlap(first, second):
+    """How much two masks' columns overlap, as a share of the narrower one's width (negative: the gap between)."""
+    (left_a, right_a), (left_b, right_b) = column_span(first), column_span(second)
+    return (min(right_a, right_b) - max(left_a, left_b)) / min(right_a - left_a, right_b - left_b)
+
+
 def cut_columns(mask, margin=CUT_MARGIN, step=CUT_STEP):
     """The columns tried as cuts of a wide digit: every ``step`` of its width, ``margin`` in from either edge."""
     left, right = column_span(mask)
@@ -141,10 +148,10 @@ def is_wide(mask, aspect=SPLIT_ASPECT):
 class NumberReader:
     """Reads the digits of one drawing with ``model`` (a ``DigitClassifier``)."""
 
-    def __init__(self, model, max_digits=MAX_DIGITS, overlap=MERGE_OVERLAP, aspect=SPLIT_ASPECT, gain=SPLIT_GAIN,
-                 far_whole=FAR_WHOLE):
+    def __init__(self, model, max_digits=MAX_DIGITS, overlap=MERGE_OVERLAP, loose=LOOSE_OVERLAP, aspect=SPLIT_ASPECT,
+                 gain=SPLIT_GAIN, far_whole=FAR_WHOLE, step=CUT_STEP):
         self.model, self.max_digits = model, max_digits
-        self.overlap, self.aspect, self.gain = overlap, aspect, gain
+        self.overlap, self.loose, self.aspect, self.gain, self.step = overlap, loose, aspect, gain, step
         self.far_whole = far_whole * (model.far_threshold or 0.0)
 
     def read(self, rgba):
@@ -153,13 +160,19 @@ class NumberReader:
         parts = ink_parts(rgba)
         groups = merged_groups(parts.labels, self.overlap)
         self._check_count(len(groups))
+        if len(groups) == 1:  # one part: judged on exactly what /api/predict reads, so a near one is never cut
+            drawings = [(rgba, *pp.drawing_from_image(rgba))]
+        else:
+            drawings = [self._drawing(parts, group) for group in groups]
+        far = self._far(drawings)
         pieces = []
-        for group in groups:
-            pieces.extend(self._pieces(parts, group))
+        for group, drawing, distance in self._joined(parts, groups, drawings, far):
+            pieces.extend(self._pieces(parts, group, drawing, distance))
             self._check_count(len(pieces))
         if len(pieces) == 1:
-            features, shape = pp.drawing_from_image(rgba)  # one digit: exactly what /api/predict reads
-            return [Digit(self._box(parts, groups[0]), rgba, features, shape, self.model.predict_one(features, shape))]
+            mask = pieces[0][0]
+            drawing = drawings[0] if len(groups) == 1 else (rgba, *pp.drawing_from_image(rgba))
+            pieces = [(mask, drawing)]  # one digit: exactly what /api/predict reads
         predictions = self.model.predict(np.stack([d[1] for _, d in pieces]), [d[2] for _, d in pieces])
         return [Digit(self._box(parts, mask), image, features, shape, prediction)
                 for (mask, (image, features, shape)), prediction in zip(pieces, predictions)]
@@ -169,24 +182,45 @@ class NumberReader:
             raise TooManyDigitsError(f"The drawing holds more than {self.max_digits} digits. "
                                      f"Draw a number of at most {self.max_digits} digits.")
 
-    def _pieces(self, parts, mask, drawing=None):
+    def _far(self, drawings):
+        """Each drawing's distance to the training data (``uncertainty.outlier_score``), in one search."""
+        return outlier_score(self.model.far_distances(np.stack([d[1] for d in drawings])))
+
+    def _joined(self, parts, groups, drawings, far):
+        """[(mask, drawing, distance)] of the groups, neighbours whose columns overlap by at least ``loose`` (less
+        than ``overlap``) joined when one of them is far from the training data and together they are not: a
+        digit the pen broke into pieces, such as a 5's flag off its body."""
+        joined = [(groups[0], drawings[0], far[0])]
+        for group, drawing, distance in zip(groups[1:], drawings[1:], far[1:]):
+            before, _, before_distance = joined[-1]
+            if column_overlap(before, group) >= self.loose and max(before_distance, distance) > self.far_whole:
+                union = before | group
+                union_drawing = self._drawing(parts, union)
+                union_distance = self._far([union_drawing])[0]
+                if union_distance <= self.far_whole:
+                    joined[-1] = (union, union_drawing, union_distance)
+                    continue
+            joined.append((group, drawing, distance))
+        return joined
+
+    def _pieces(self, parts, mask, drawing, distance):
         """[(mask, drawing)] of the digits in ``mask``: itself, or the halves of the cut that reads best (each
-        split again while wide), when the whole is far from the training data and the halves are much nearer."""
-        drawing = drawing or self._drawing(parts, mask)
-        if not is_wide(mask, self.aspect):
+        split again while far and wide), when the whole is far from the training data, wider than ``aspect`` times
+        its height, and the halves are much nearer."""
+        if distance <= self.far_whole or not is_wide(mask, self.aspect):
             return [(mask, drawing)]
-        cuts = [cut_at(mask, column) for column in cut_columns(mask)]
-        halves = [(half, self._drawing(parts, half)) for cut in cuts for half in cut]
-        drawings = [drawing] + [d for _, d in halves]
-        features = np.stack([d[1] for d in drawings])
-        predictions = self.model.predict(features, [d[2] for d in drawings])
+        halves = [(half, self._drawing(parts, half)) for column in cut_columns(mask, step=self.step)
+                  for half in cut_at(mask, column)]
+        features = np.stack([d[1] for _, d in halves])
+        predictions = self.model.predict(features, [d[2] for _, d in halves])
         far = outlier_score(self.model.far_distances(features))
         confidence = np.array([p.probabilities.max() for p in predictions])
-        pair_far, pair_confidence = (far[1::2] + far[2::2]) / 2, confidence[1::2] * confidence[2::2]
+        pair_far, pair_confidence = (far[0::2] + far[1::2]) / 2, confidence[0::2] * confidence[1::2]
         best = int(np.argmin(pair_far * (2 - pair_confidence)))
-        if far[0] <= self.far_whole or pair_far[best] >= self.gain * far[0]:
+        if pair_far[best] >= self.gain * distance:
             return [(mask, drawing)]
-        return [piece for half in halves[2 * best:2 * best + 2] for piece in self._pieces(parts, *half)]
+        return [piece for (half, half_drawing), half_far in zip(halves[2 * best:2 * best + 2], far[2 * best:2 * best + 2])
+                for piece in self._pieces(parts, half, half_drawing, half_far)]
 
     def _full_mask(self, parts, mask):
         """The digit's reduced mask at the upload's resolution, grown by one reduced pixel to take in the stroke's
@@ -198,11 +232,17 @@ class NumberReader:
         return grown[:parts.ink.shape[0], :parts.ink.shape[1]]
 
     def _drawing(self, parts, mask):
-        """(the digit alone as a canvas drawing, its features, its ``Shape``)."""
-        full = self._full_mask(parts, mask)
+        """(the digit alone as a canvas drawing, its features, its ``Shape``), worked out on the digit's box."""
+        top, bottom = row_span(mask)
+        left, right = column_span(mask)
+        rows, cols = slice(max(top - 1, 0), bottom + 1), slice(max(left - 1, 0), right + 1)
+        box = InkParts(None, None, parts.labels[rows, cols], parts.factor, None)
+        factor = parts.factor
+        box.ink = parts.ink[rows.start * factor:rows.stop * factor, cols.start * factor:cols.stop * factor]
+        full = self._full_mask(box, mask[rows, cols])
         top, bottom = row_span(full)
         left, right = column_span(full)
-        ink = np.pad(parts.ink[top:bottom, left:right] * full[top:bottom, left:right], FRAME)
+        ink = np.pad(box.ink[top:bottom, left:right] * full[top:bottom, left:right], FRAME)
         image = Image.new("RGBA", ink.shape[::-1], (0, 0, 0, 0))
         image.putalpha(Image.fromarray(np.rint(ink * 255).astype(np.uint8)))  # dark ink on transparency
         features, shape = pp.drawing_from_image(image)
