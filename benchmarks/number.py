@@ -28,8 +28,9 @@ APART = {2: 200, 3: 200, 4: 200, 5: 150, 6: 150}  # numbers per length
 TOUCHING = 400  # pairs
 TARGETS = {"2-4 apart": 0.92, "5-6 apart": 0.85, "touching pairs": 0.75}
 BUDGET_MS = 5.0  # time per number <= digits x one /predict + this, p99
-MERGE_GRID = (0.3, 0.5, 0.7)  # segmentation.MERGE_OVERLAP tried on numbers apart
-SPLIT_GRID = {"aspect": (1.0, 1.1, 1.2), "gain": (0.7, 0.8, 0.9), "far_whole": (0.7, 0.85, 1.0)}  # on touching pairs
+LOOSE_GRID = (0.5, 0.0, -0.1)  # segmentation.LOOSE_OVERLAP tried on numbers apart (0.5: never loosely joined)
+SPLIT_GRID = {"whole_near": (0.9,), "gain": (0.6, 0.65, 0.7, 0.8), "far_whole": (0.9, 0.95)}  # on touching pairs and
+# single digits (aspect 0.3 to 0.7 and a cut every 5 or 10 % were tried: 0.5 and 5 % read the most pairs)
 TUNE_NUMBERS = 60  # numbers per length (and touching pairs) when tuning
 TUNE_SINGLES = 600  # training digits drawn alone when tuning
 REFUSED = {}  # length -> digit choices drawn again because they touch only nested
@@ -243,9 +244,9 @@ def training_singles(indices, seed=SEED):
 
 
 def tune(model):
-    """Choose the thresholds on numbers and single drawings of the TRAINING digits: first the merge overlap on
-    numbers apart, then the split thresholds that keep every single digit as /predict reads it and read the most
-    touching pairs right."""
+    """Choose the thresholds on numbers and single drawings of the TRAINING digits: first the loose merge overlap
+    on numbers apart, then the split thresholds that keep every single digit as /predict reads it and read the
+    most touching pairs right."""
     training = split_indices()[0]
     rows = training_numbers()
     apart = [(n.raw, n.truth) for name, numbers in rows.items() if "apart" in name for n in numbers]
@@ -253,19 +254,20 @@ def tune(model):
     singles = training_singles(np.random.default_rng(SEED).choice(training, TUNE_SINGLES // 2, replace=False))
     alone = [str(model.predict_one(*pp.drawing_from_image(image)).digit) for image in singles]
     singles = [png_bytes(image) for image in singles]
-    for overlap in MERGE_GRID:
-        reader = segmentation.NumberReader(model, overlap=overlap)
-        print(f"overlap {overlap:.2f}: numbers apart read right {np.mean([read(reader, raw) == t for raw, t in apart]):.1%}",
-              flush=True)
-    print(f"{'aspect':>8}{'gain':>8}{'far':>8}{'touching':>10}{'singles':>9}")
+    for loose in LOOSE_GRID:
+        reader = segmentation.NumberReader(model, loose=loose)
+        print(f"loose overlap {loose:.2f}: numbers apart read right "
+              f"{np.mean([read(reader, raw) == t for raw, t in apart]):.1%}", flush=True)
+    print(f"{'near':>8}{'gain':>8}{'far':>8}{'touching':>10}{'apart':>8}{'singles':>9}")
     rows = []
-    for aspect, gain, far_whole in itertools.product(*SPLIT_GRID.values()):
-        reader = segmentation.NumberReader(model, aspect=aspect, gain=gain, far_whole=far_whole)
+    for whole_near, gain, far_whole in itertools.product(*SPLIT_GRID.values()):
+        reader = segmentation.NumberReader(model, whole_near=whole_near, gain=gain, far_whole=far_whole)
         touching = np.mean([read(reader, raw) == truth for raw, truth in pairs])
+        numbers = np.mean([read(reader, raw) == truth for raw, truth in apart])
         same = np.mean([read(reader, raw) == digit for raw, digit in zip(singles, alone)])
-        print(f"{aspect:8.2f}{gain:8.2f}{far_whole:8.2f}{touching:10.1%}{same:9.1%}", flush=True)
-        rows.append(((same, touching), (aspect, gain, far_whole)))
-    print("best split thresholds (aspect, gain, far):", max(rows, key=lambda row: row[0])[1])
+        print(f"{whole_near:8.2f}{gain:8.2f}{far_whole:8.2f}{touching:10.1%}{numbers:8.1%}{same:9.1%}", flush=True)
+        rows.append(((same, touching + numbers), (whole_near, gain, far_whole)))
+    print("best split thresholds (near, gain, far):", max(rows, key=lambda row: row[0])[1])
 
 
 def main(argv=None):

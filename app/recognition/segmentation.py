@@ -33,6 +33,7 @@ LOOSE_OVERLAP = 0.0  # ... or by at least this, when one of them is far from the
 SPLIT_ASPECT = 0.5  # width / height above which a digit may be digits that touch
 SPLIT_GAIN = 0.8  # a cut is taken when its halves are nearer the training data than this share of the whole
 FAR_WHOLE = 0.95  # ... and the whole is farther than this share of the model's "far" threshold
+WHOLE_NEAR = 0.9  # a drawing of several parts nearer the training data than this share of "far" is one digit
 CUT_MARGIN = 0.2  # a cut lies at least this share of the width from either edge
 CUT_STEP = 0.05  # cuts are tried every this share of the width
 FRAME = 2  # transparent pixels around a digit's own drawing, so its border reads as background
@@ -61,6 +62,17 @@ class InkParts:
     labels: np.ndarray
     factor: int
     origin: tuple
+
+    def around(self, mask):
+        """(these parts cut to ``mask``'s box and one reduced pixel around it, ``mask`` cut the same): one digit's
+        work done without the rest of the canvas."""
+        top, bottom = row_span(mask)
+        left, right = column_span(mask)
+        rows, cols = slice(max(top - 1, 0), bottom + 1), slice(max(left - 1, 0), right + 1)
+        factor, (x, y) = self.factor, self.origin
+        ink = self.ink[rows.start * factor:rows.stop * factor, cols.start * factor:cols.stop * factor]
+        return (InkParts(ink, self.small[rows, cols], self.labels[rows, cols], factor,
+                         (x + cols.start * factor, y + rows.start * factor)), mask[rows, cols])
 
 
 def visible_crop(rgba):
@@ -149,10 +161,11 @@ class NumberReader:
     """Reads the digits of one drawing with ``model`` (a ``DigitClassifier``)."""
 
     def __init__(self, model, max_digits=MAX_DIGITS, overlap=MERGE_OVERLAP, loose=LOOSE_OVERLAP, aspect=SPLIT_ASPECT,
-                 gain=SPLIT_GAIN, far_whole=FAR_WHOLE, step=CUT_STEP):
+                 gain=SPLIT_GAIN, far_whole=FAR_WHOLE, step=CUT_STEP, whole_near=WHOLE_NEAR):
         self.model, self.max_digits = model, max_digits
         self.overlap, self.loose, self.aspect, self.gain, self.step = overlap, loose, aspect, gain, step
         self.far_whole = far_whole * (model.far_threshold or 0.0)
+        self.whole_near = whole_near * (model.far_threshold or 0.0)
 
     def read(self, rgba):
         """RGBA image -> list of ``Digit``, left to right; EmptyImageError without ink, TooManyDigitsError past
@@ -160,19 +173,19 @@ class NumberReader:
         parts = ink_parts(rgba)
         groups = merged_groups(parts.labels, self.overlap)
         self._check_count(len(groups))
-        if len(groups) == 1:  # one part: judged on exactly what /api/predict reads, so a near one is never cut
-            drawings = [(rgba, *pp.drawing_from_image(rgba))]
+        whole = (rgba, *pp.drawing_from_image(rgba))  # exactly what /api/predict reads
+        whole_far = self._far([whole])[0]
+        if len(groups) == 1 or whole_far <= self.whole_near:  # a near drawing is one digit and never cut
+            joined = [(parts.labels > 0, whole, whole_far)]
         else:
             drawings = [self._drawing(parts, group) for group in groups]
-        far = self._far(drawings)
+            joined = self._joined(parts, groups, drawings, self._far(drawings))
         pieces = []
-        for group, drawing, distance in self._joined(parts, groups, drawings, far):
+        for group, drawing, distance in joined:
             pieces.extend(self._pieces(parts, group, drawing, distance))
             self._check_count(len(pieces))
         if len(pieces) == 1:
-            mask = pieces[0][0]
-            drawing = drawings[0] if len(groups) == 1 else (rgba, *pp.drawing_from_image(rgba))
-            pieces = [(mask, drawing)]  # one digit: exactly what /api/predict reads
+            pieces = [(pieces[0][0], whole)]  # one digit: exactly what /api/predict reads
         predictions = self.model.predict(np.stack([d[1] for _, d in pieces]), [d[2] for _, d in pieces])
         return [Digit(self._box(parts, mask), image, features, shape, prediction)
                 for (mask, (image, features, shape)), prediction in zip(pieces, predictions)]
@@ -232,17 +245,12 @@ class NumberReader:
         return grown[:parts.ink.shape[0], :parts.ink.shape[1]]
 
     def _drawing(self, parts, mask):
-        """(the digit alone as a canvas drawing, its features, its ``Shape``), worked out on the digit's box."""
-        top, bottom = row_span(mask)
-        left, right = column_span(mask)
-        rows, cols = slice(max(top - 1, 0), bottom + 1), slice(max(left - 1, 0), right + 1)
-        box = InkParts(None, None, parts.labels[rows, cols], parts.factor, None)
-        factor = parts.factor
-        box.ink = parts.ink[rows.start * factor:rows.stop * factor, cols.start * factor:cols.stop * factor]
-        full = self._full_mask(box, mask[rows, cols])
+        """(the digit alone as a canvas drawing, its features, its ``Shape``)."""
+        parts, mask = parts.around(mask)
+        full = self._full_mask(parts, mask)
         top, bottom = row_span(full)
         left, right = column_span(full)
-        ink = np.pad(box.ink[top:bottom, left:right] * full[top:bottom, left:right], FRAME)
+        ink = np.pad(parts.ink[top:bottom, left:right] * full[top:bottom, left:right], FRAME)
         image = Image.new("RGBA", ink.shape[::-1], (0, 0, 0, 0))
         image.putalpha(Image.fromarray(np.rint(ink * 255).astype(np.uint8)))  # dark ink on transparency
         features, shape = pp.drawing_from_image(image)
@@ -250,6 +258,7 @@ class NumberReader:
 
     def _box(self, parts, mask):
         """The digit's ink box (x, y, width, height) in the upload's pixels."""
+        parts, mask = parts.around(mask)
         full = self._full_mask(parts, mask) & (parts.ink > pp.INK_THRESHOLD)
         if not full.any():
             full = self._full_mask(parts, mask)
