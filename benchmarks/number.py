@@ -29,8 +29,9 @@ TOUCHING = 400  # pairs
 TARGETS = {"2-4 apart": 0.92, "5-6 apart": 0.85, "touching pairs": 0.75}
 BUDGET_MS = 5.0  # time per number <= digits x one /predict + this, p99
 LOOSE_GRID = (0.5, 0.0, -0.1)  # segmentation.LOOSE_OVERLAP tried on numbers apart (0.5: never loosely joined)
-SPLIT_GRID = {"whole_near": (0.9,), "gain": (0.6, 0.65, 0.7, 0.8), "far_whole": (0.9, 0.95)}  # on touching pairs and
+SPLIT_GRID = {"whole_near": (0.8, 0.9), "gain": (0.6, 0.65, 0.7, 0.8), "far_whole": (0.9, 0.95, 1.0)}  # on touching pairs and
 # single digits (aspect 0.3 to 0.7 and a cut every 5 or 10 % were tried: 0.5 and 5 % read the most pairs)
+SINGLES_FLOOR = 0.99  # tuning: the most numbers read right among settings that read this share of singles as /predict
 TUNE_NUMBERS = 60  # numbers per length (and touching pairs) when tuning
 TUNE_SINGLES = 600  # training digits drawn alone when tuning
 REFUSED = {}  # length -> digit choices drawn again because they touch only nested
@@ -266,8 +267,9 @@ def tune(model):
         numbers = np.mean([read(reader, raw) == truth for raw, truth in apart])
         same = np.mean([read(reader, raw) == digit for raw, digit in zip(singles, alone)])
         print(f"{whole_near:8.2f}{gain:8.2f}{far_whole:8.2f}{touching:10.1%}{numbers:8.1%}{same:9.1%}", flush=True)
-        rows.append(((same, touching + numbers), (whole_near, gain, far_whole)))
-    print("best split thresholds (near, gain, far):", max(rows, key=lambda row: row[0])[1])
+        rows.append(((same >= SINGLES_FLOOR, touching + numbers, same), (whole_near, gain, far_whole)))
+    print(f"best split thresholds (near, gain, far), keeping {SINGLES_FLOOR:.0%} of single digits:",
+          max(rows, key=lambda row: row[0])[1])
 
 
 def main(argv=None):

@@ -1,0 +1,58 @@
+"""The number reader's segmentation: broken digits joined, touching digits cut, near single drawings never cut."""
+import numpy as np
+import pytest
+
+from app.recognition import number_drawings, reference, segmentation
+from app.recognition import preprocessing as pp
+from app.recognition.handwriting import load_real_digits, split_indices
+from app.recognition.uncertainty import outlier_score
+
+
+def composed_number(seed, count, touching):
+    """(a number of ``count`` TRAINING digits drawn as the page's Number mode draws, the digits drawn)."""
+    images, labels = load_real_digits()
+    rng = np.random.default_rng(seed)
+    chosen = rng.choice(split_indices()[0], count)
+    drawing = number_drawings.compose(images[chosen], rng, touching)
+    return number_drawings.render(drawing, rng), "".join(map(str, labels[chosen]))
+
+
+def read(model, image):
+    return "".join(str(digit.prediction.digit) for digit in segmentation.NumberReader(model).read(image))
+
+
+@pytest.mark.parametrize("seed, count, touching", [
+    (43, 3, False),  # 564: the 6 broken in two pieces was read "26"
+    (80, 2, True),  # 97 touching: was read "0"
+    (92, 2, True),  # 46 touching: was read "5"
+])
+def test_numbers_the_first_reader_misread(trained, seed, count, touching):
+    image, truth = composed_number(seed, count, touching)
+    assert read(trained[0], image) == truth
+
+
+def test_a_near_single_drawing_is_never_cut(trained):
+    model = trained[0]
+    reader = segmentation.NumberReader(model)
+    checked = 0
+    for index in split_indices()[1][::50]:
+        for style in reference.STYLES:
+            image = reference.draw_real(index, style)
+            features, shape = pp.drawing_from_image(image)
+            if outlier_score(model.far_distances(features[None]))[0] > reader.far_whole:
+                continue
+            digits = reader.read(image)
+            assert len(digits) == 1 and np.array_equal(digits[0].features, features)
+            assert digits[0].prediction.digit == model.predict_one(features, shape).digit
+            checked += 1
+    assert checked >= 30
+
+
+def test_column_overlap_is_a_share_of_the_narrower_part():
+    first, second = np.zeros((4, 20), bool), np.zeros((4, 20), bool)
+    first[:, 0:10] = True
+    second[:, 8:12] = True
+    assert segmentation.column_overlap(first, second) == pytest.approx(0.5)
+    second[:] = False
+    second[:, 12:16] = True
+    assert segmentation.column_overlap(first, second) == pytest.approx(-0.5)  # a gap of half the narrower
