@@ -6,6 +6,7 @@ from app.recognition import number_drawings, reference, segmentation
 from app.recognition import preprocessing as pp
 from app.recognition.handwriting import load_real_digits, split_indices
 from app.recognition.uncertainty import outlier_score
+from tests.drawing import draw_strokes
 
 
 def composed_number(seed, count, touching):
@@ -56,3 +57,12 @@ def test_column_overlap_is_a_share_of_the_narrower_part():
     second[:] = False
     second[:, 12:16] = True
     assert segmentation.column_overlap(first, second) == pytest.approx(-0.5)  # a gap of half the narrower
+
+
+@pytest.mark.parametrize("stroke", [
+    [(20, 140), (820, 140)],  # a 7's bar or a 2's foot drawn first, as a preview sends it
+    [(20, 140), (60, 120), (100, 160), (140, 120), (180, 160), (220, 120), (260, 160), (300, 120), (340, 160)],
+])
+def test_a_long_flat_stroke_is_not_cut_into_digits(trained, stroke):
+    image = draw_strokes([stroke], size=840, width=12, height=280)
+    assert len(segmentation.NumberReader(trained[0]).read(image)) == 1
