@@ -260,16 +260,16 @@ def tune(model):
         print(f"loose overlap {loose:.2f}: numbers apart read right "
               f"{np.mean([read(reader, raw) == t for raw, t in apart]):.1%}", flush=True)
     print(f"{'near':>8}{'gain':>8}{'far':>8}{'touching':>10}{'apart':>8}{'singles':>9}")
-    rows = []
+    results = []
     for whole_near, gain, far_whole in itertools.product(*SPLIT_GRID.values()):
         reader = segmentation.NumberReader(model, whole_near=whole_near, gain=gain, far_whole=far_whole)
         touching = np.mean([read(reader, raw) == truth for raw, truth in pairs])
         numbers = np.mean([read(reader, raw) == truth for raw, truth in apart])
         same = np.mean([read(reader, raw) == digit for raw, digit in zip(singles, alone)])
         print(f"{whole_near:8.2f}{gain:8.2f}{far_whole:8.2f}{touching:10.1%}{numbers:8.1%}{same:9.1%}", flush=True)
-        rows.append(((same >= SINGLES_FLOOR, touching + numbers, same), (whole_near, gain, far_whole)))
+        results.append(((same >= SINGLES_FLOOR, touching + numbers, same), (whole_near, gain, far_whole)))
     print(f"best split thresholds (near, gain, far), keeping {SINGLES_FLOOR:.0%} of single digits:",
-          max(rows, key=lambda row: row[0])[1])
+          max(results, key=lambda row: row[0])[1])
 
 
 def main(argv=None):

@@ -32,9 +32,10 @@ def test_numbers_the_first_reader_misread(trained, seed, count, touching):
     assert read(trained[0], image) == truth
 
 
-def test_a_near_single_drawing_is_never_cut(trained):
+@pytest.mark.parametrize("gain", [segmentation.SPLIT_GAIN, 10.0])  # 10: any cut would be taken, but for nearness
+def test_a_near_single_drawing_is_never_cut(trained, gain):
     model = trained[0]
-    reader = segmentation.NumberReader(model)
+    reader = segmentation.NumberReader(model, gain=gain)
     checked = 0
     for index in split_indices()[1][::50]:
         for style in reference.STYLES:

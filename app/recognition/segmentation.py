@@ -3,7 +3,10 @@
 1. The ink is cut into connected parts (``scipy.ndimage.label``), on an ink map reduced by its block maximum
    when the canvas is large (thin strokes stay joined), and specks are dropped as preprocessing drops them.
 2. Parts whose columns overlap by at least ``MERGE_OVERLAP`` of the narrower one's width are one digit: a 5's
-   flag, a 4 or a 7 drawn in two strokes.
+   flag, a 4 or a 7 drawn in two strokes. A drawing of several parts that lies near the training data as a
+   whole (under ``WHOLE_NEAR`` of the "not sure" threshold) is one digit. Neighbours whose columns overlap by
+   at least ``LOOSE_OVERLAP`` are joined when one of them is far from the training data and together they are
+   not: a digit the pen broke into pieces.
 3. A digit wider than ``SPLIT_ASPECT`` times its height may be digits that touch. It is cut at every
    ``CUT_STEP`` of its middle, each pair of halves read by the model, and the cut whose halves lie nearest the
    training data and are read most surely is kept, when the whole lies far from the training data (over
@@ -224,9 +227,8 @@ class NumberReader:
             return [(mask, drawing)]
         halves = [(half, self._drawing(parts, half)) for column in cut_columns(mask, step=self.step)
                   for half in cut_at(mask, column)]
-        features = np.stack([d[1] for _, d in halves])
-        predictions = self.model.predict(features, [d[2] for _, d in halves])
-        far = outlier_score(self.model.far_distances(features))
+        predictions = self.model.predict(np.stack([d[1] for _, d in halves]), [d[2] for _, d in halves])
+        far = self._far([d for _, d in halves])
         confidence = np.array([p.probabilities.max() for p in predictions])
         pair_far, pair_confidence = (far[0::2] + far[1::2]) / 2, confidence[0::2] * confidence[1::2]
         best = int(np.argmin(pair_far * (2 - pair_confidence)))
