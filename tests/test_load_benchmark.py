@@ -20,7 +20,8 @@ def test_the_bodies_rotate_every_drawing_one_per_line(tmp_path):
 
 
 def test_process_tree_cpu_counts_the_children():
-    busy = "import time\nend = time.process_time() + 0.5\nwhile time.process_time() < end: pass\nprint(flush=True)\ninput()"
+    # the child spins 0.6 s of CPU: the kernel's tick-sampled /proc figures (10 ms ticks) have read it 0.49 s
+    busy = "import time\nend = time.process_time() + 0.6\nwhile time.process_time() < end: pass\nprint(flush=True)\ninput()"
     before = process_tree_cpu(os.getpid())
     with subprocess.Popen([sys.executable, "-c", busy], stdin=subprocess.PIPE, stdout=subprocess.PIPE) as child:
         child.stdout.readline()  # its busy loop is done; it waits, alive, for a line
