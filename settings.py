@@ -99,6 +99,13 @@ class Settings:
     # client does not stall a whole worker.
     WORKERS = _env_int("WORKERS", os.cpu_count() or 1)  # gunicorn worker processes (`manage.py serve`)
     THREADS = _env_int("THREADS", 2)  # threads per worker
+    # Seconds a connection is kept open for the client's next request; 0 closes it after each answer.
+    # A kept connection stays with the worker that accepted it: 2026-12-07, wrk's 8 kept connections all landed on
+    # one of the two workers in most runs (ours 280-293 req/s on 1.0 of the 2 cores, 3.4 CPU ms a request), and
+    # on both in some (551 req/s), so a client with a connection pool got one core or two by chance. Closed after
+    # each answer, every request is accepted by a free worker: 478-501 req/s on 1.8 cores, for 0.2-0.4 ms more
+    # CPU a request. Behind nginx (docs/deploy.md) nothing changes: it opens a connection per request upstream.
+    KEEPALIVE = _env_int("KEEPALIVE", 0)
     # Threads of a worker that read one batch's images side by side (app/api/batch.py); 1 reads them in turn.
     BATCH_THREADS = _env_int("BATCH_THREADS", os.cpu_count() or 1)
     TESTING = False

@@ -14,7 +14,8 @@ from threadpoolctl import threadpool_limits
 
 
 def gunicorn_options(settings, host=None, port=None, workers=None, threads=None):
-    """Gunicorn settings from our ``settings`` (WORKERS, THREADS, HOST, PORT), each overridable."""
+    """Gunicorn settings from our ``settings`` (HOST, PORT, WORKERS, THREADS, KEEPALIVE), the first four
+    overridable."""
     return {
         "bind": f"{host or settings.HOST}:{port or settings.PORT}",
         "workers": workers or settings.WORKERS,
@@ -22,6 +23,7 @@ def gunicorn_options(settings, host=None, port=None, workers=None, threads=None)
         "worker_class": "gthread",
         "preload_app": True,
         "timeout": 30,
+        "keepalive": settings.KEEPALIVE,
         "graceful_timeout": 10,
         "accesslog": None,
         "errorlog": "-",

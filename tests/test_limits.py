@@ -133,6 +133,16 @@ class TestPredictLimit:
         assert all(quick_client.post("/api/predict", json={"image": seven_uri()}).status_code == 200
                    for _ in range(40))
 
+    def test_no_limit_no_check_then_checked_once_a_request_when_set(self, quick_app, quick_client, monkeypatch):
+        """Off, a prediction never reaches the limiter (its check is ~0.09 ms); set live, each is checked once."""
+        limiter, checks = quick_app.extensions["rate_limiter"], []
+        check = limiter._check_request_limit
+        monkeypatch.setattr(limiter, "_check_request_limit", lambda *a, **k: checks.append(1) or check(*a, **k))
+        assert quick_client.post("/api/predict", json={"image": seven_uri()}).status_code == 200 and not checks
+        quick_app.config["PREDICT_RATE_LIMIT"] = "5 per minute"
+        response = quick_client.post("/api/predict", json={"image": seven_uri()})
+        assert response.status_code == 200 and response.headers["X-RateLimit-Remaining"] == "4" and checks == [1]
+
     def test_configurable_and_shared_with_batches_image_by_image(self, quick_app, quick_client):
         quick_app.config["PREDICT_RATE_LIMIT"] = "5 per minute"
         assert quick_client.post("/api/predict/batch", json={"images": [seven_uri()] * 3}).status_code == 200

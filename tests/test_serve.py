@@ -1,5 +1,7 @@
 """`manage.py serve`: gunicorn workers forked from a preloaded app, readiness, reload, concurrency."""
 import gc
+import http.client
+import json
 import os
 import shutil
 import subprocess
@@ -109,13 +111,30 @@ def test_concurrent_batches_equal_single_answers(loaded_server):
         assert status == 200 and [slot["digit"] for slot in body["predictions"]] == singles
 
 
+def test_each_answer_closes_its_connection_so_any_free_worker_takes_the_next(loaded_server):
+    """KEEPALIVE 0: a client that would keep its connection gets "Connection: close" and connects again, so its
+    next request goes to whichever worker accepts first rather than to the one that took its connection."""
+    connection = http.client.HTTPConnection("127.0.0.1", loaded_server, timeout=30)
+    try:
+        for _ in range(2):
+            connection.request("POST", "/api/predict?store=false", json.dumps({"image": DRAWINGS[0]}),
+                               {"Content-Type": "application/json", "Connection": "keep-alive"})
+            response = connection.getresponse()
+            assert response.status == 200 and json.loads(response.read())["digit"] in range(10)
+            assert response.getheader("Connection") == "close" and response.will_close
+            connection.close()
+    finally:
+        connection.close()
+
+
 class TestGunicornApplication:
     def test_options_come_from_settings(self):
         class Custom(Settings):
-            HOST, PORT, WORKERS, THREADS = "127.0.0.1", 8123, 3, 5
+            HOST, PORT, WORKERS, THREADS, KEEPALIVE = "127.0.0.1", 8123, 3, 5, 4
 
         options = gunicorn_options(Custom)
-        assert (options["bind"], options["workers"], options["threads"]) == ("127.0.0.1:8123", 3, 5)
+        assert (options["bind"], options["workers"], options["threads"], options["keepalive"]) == (
+            "127.0.0.1:8123", 3, 5, 4)
         assert gunicorn_options(Custom, port=9000, workers=1)["bind"].endswith(":9000")
 
     def test_gunicorn_serves_the_app_it_was_given(self, app):
