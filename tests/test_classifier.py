@@ -78,14 +78,15 @@ def test_search_finds_the_same_neighbours_as_scikit_learn(trained, reference_knn
 
 def brute_force(model, queries):
     """(distances, indices) by sorting every squared distance: nearest first, then lower sample index."""
-    squared = ((queries[:, None, :].astype(np.int64) - model.inputs[None].astype(np.int64)) ** 2).sum(axis=2)
+    kind = np.int64 if np.issubdtype(queries.dtype, np.integer) else np.float64
+    squared = ((queries[:, None, :].astype(kind) - model.inputs[None].astype(kind)) ** 2).sum(axis=2)
     order = np.lexsort((np.broadcast_to(np.arange(squared.shape[1]), squared.shape), squared), axis=1)
     nearest = order[:, :model.n_neighbors]
     return np.sqrt(np.take_along_axis(squared, nearest, axis=1)).astype(np.float32), nearest
 
 
 def assert_single_queries_match(model, queries):
-    """One query at a time (the pruned search), all at once (the matrix product) and a full sort agree exactly."""
+    """One query at a time, all at once (both the pruned search for whole numbers) and a full sort agree exactly."""
     expected_distances, expected_indices = brute_force(model, queries)
     batch_distances, batch_indices = model.kneighbors(queries.astype(np.float32))
     assert np.array_equal(batch_indices, expected_indices)
@@ -104,6 +105,16 @@ def test_single_query_search_is_the_brute_force(trained):
     samples = model.inputs[rng.integers(0, len(model.inputs), 50)]  # distance 0, duplicates among the variants
     noise = rng.integers(0, 17, (20, 64))  # far from everything: the bound prunes little
     assert_single_queries_match(model, np.vstack([near, samples, noise, np.zeros((1, 64), dtype=int)]))
+
+
+def test_queries_that_are_not_whole_numbers_go_through_the_matrix_product_and_find_the_same(trained):
+    model, _ = trained
+    rng = np.random.default_rng(4)
+    queries = np.clip(model.inputs[rng.integers(0, len(model.inputs), 40)] + rng.uniform(-2, 2, (40, 64)), 0, 16)
+    distances, indices = model.kneighbors(queries.astype(np.float32))
+    expected_distances, expected_indices = brute_force(model, queries.astype(np.float32))
+    assert np.array_equal(indices, expected_indices)  # fractions: no two samples at the same distance
+    assert np.allclose(distances, expected_distances, rtol=1e-4)
 
 
 def test_ties_go_to_the_lower_sample_index():
