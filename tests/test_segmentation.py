@@ -67,3 +67,25 @@ def test_column_overlap_is_a_share_of_the_narrower_part():
 def test_a_long_flat_stroke_is_not_cut_into_digits(trained, stroke):
     image = draw_strokes([stroke], size=840, width=12, height=280)
     assert len(segmentation.NumberReader(trained[0]).read(image)) == 1
+
+
+def test_a_small_piece_close_beside_a_digit_is_part_of_it_and_farther_off_a_digit_of_its_own():
+    def mask(rows, cols):
+        canvas = np.zeros((120, 200), bool)
+        canvas[rows[0]:rows[1], cols[0]:cols[1]] = True
+        return canvas
+    first, last = mask((10, 110), (10, 60)), mask((10, 110), (130, 180))
+    close = mask((10, 30), (63, 75))  # 3 px from the first digit: under FRAGMENT_GAP of its 100 px height
+    joined = segmentation.fragments_joined([first, close, last])
+    assert len(joined) == 2 and np.array_equal(joined[0], first | close) and np.array_equal(joined[1], last)
+    apart = mask((10, 30), (85, 97))  # 25 px from it, 33 from the last: a next digit's first stroke
+    assert len(segmentation.fragments_joined([first, apart, last])) == 3
+
+
+def test_a_nine_whose_top_the_pen_left_apart_is_one_digit(trained):
+    nine = [[(120, 60), (80, 50), (60, 90), (80, 130), (120, 125), (128, 90)], [(128, 95), (125, 170), (112, 240)]]
+    piece = [[(150, 60), (162, 75), (156, 100)]]  # the loop's closing hook, 9 px right of it: was read "1"
+    four = [[(300, 50), (260, 160), (350, 160)], [(330, 90), (325, 240)]]
+    image = draw_strokes(nine + piece + four, size=840, width=12, height=280)
+    digits = segmentation.NumberReader(trained[0]).read(image)
+    assert len(digits) == 2 and digits[0].prediction.digit == 9 and digits[0].box[0] + digits[0].box[2] >= 168

@@ -4,9 +4,10 @@
    when the canvas is large (thin strokes stay joined), and specks are dropped as preprocessing drops them.
 2. Parts whose columns overlap by at least ``MERGE_OVERLAP`` of the narrower one's width are one digit: a 5's
    flag, a 4 or a 7 drawn in two strokes. A drawing of several parts that lies near the training data as a
-   whole (under ``WHOLE_NEAR`` of the "not sure" threshold) is one digit. Neighbours whose columns overlap by
-   at least ``LOOSE_OVERLAP`` are joined when one of them is far from the training data and together they are
-   not: a digit the pen broke into pieces.
+   whole (under ``WHOLE_NEAR`` of the "not sure" threshold) is one digit. A part much smaller than the tallest
+   digit (under ``FRAGMENT`` of its height both ways) belongs to the digit nearest it. Neighbours whose columns
+   overlap by at least ``LOOSE_OVERLAP`` are joined when one of them is far from the training data and together
+   they are not: a digit the pen broke into pieces.
 3. A digit wider than ``SPLIT_ASPECT`` times its height may be digits that touch. It is cut at every
    ``CUT_STEP`` of its middle, each pair of halves read by the model, and the cut whose halves lie nearest the
    training data and are read most surely is kept, when the whole lies far from the training data (over
@@ -33,6 +34,9 @@ MAX_DIGITS = 12  # a longer number is refused (422 too_many_digits)
 WORK_SIDE = 400  # ink maps with a longer side are reduced by their block maximum before labelling
 MERGE_OVERLAP = 0.5  # share of the narrower part's width two parts' columns overlap by to be one digit
 LOOSE_OVERLAP = 0.0  # ... or by at least this, when one of them is far from the training data and together not
+FRAGMENT = 0.4  # a part whose height and width are both under this share of the tallest digit's height, and which
+FRAGMENT_GAP = 0.1  # lies within this share of it from a digit, is a piece of that digit (a 9's top the pen left
+# apart), never a digit of its own; farther, it may be the first stroke of the next digit, drawn while the page reads
 SPLIT_ASPECT = 0.5  # width / height above which a digit may be digits that touch
 SPLIT_GAIN = 0.65  # a cut is taken when its halves are nearer the training data than this share of the whole
 FAR_WHOLE = 0.95  # ... and the whole is farther than this share of the model's "far" threshold
@@ -132,6 +136,34 @@ def merged_groups(labels, overlap=MERGE_OVERLAP):
     return [np.isin(labels, members) for _, _, members in groups]
 
 
+def span_gap(first, second):
+    """Pixels between two (start, stop) spans; 0 when they touch or overlap."""
+    return max(first[0] - second[1], second[0] - first[1], 0)
+
+
+def fragments_joined(groups, size=FRAGMENT, gap=FRAGMENT_GAP):
+    """The digit groups (masks, left to right), each one both shorter and narrower than ``size`` of the tallest
+    one's height and within ``gap`` of it from the group nearest it by columns joined to that group, smallest
+    first."""
+    groups = list(groups)
+    while len(groups) > 1:
+        extents = [(np.subtract(*row_span(g)[::-1]), np.subtract(*column_span(g)[::-1])) for g in groups]
+        spans = [column_span(g) for g in groups]
+        tallest = max(height for height, _ in extents)
+
+        def nearest(piece):
+            return min((i for i in range(len(groups)) if i != piece), key=lambda i: span_gap(spans[i], spans[piece]))
+        small = [i for i, (height, width) in enumerate(extents) if max(height, width) < size * tallest
+                 and span_gap(spans[nearest(i)], spans[i]) <= gap * tallest]
+        if not small:
+            break
+        piece = min(small, key=lambda i: max(extents[i]))
+        into = nearest(piece)
+        groups[into] = groups[into] | groups[piece]
+        del groups[piece]
+    return groups
+
+
 def column_overlap(first, second):
     """How much two masks' columns overlap, as a share of the narrower one's width (negative: the gap between)."""
     (left_a, right_a), (left_b, right_b) = column_span(first), column_span(second)
@@ -174,7 +206,7 @@ class NumberReader:
         """RGBA image -> list of ``Digit``, left to right; EmptyImageError without ink, TooManyDigitsError past
         ``max_digits``."""
         parts = ink_parts(rgba)
-        groups = merged_groups(parts.labels, self.overlap)
+        groups = fragments_joined(merged_groups(parts.labels, self.overlap))
         self._check_count(len(groups))
         whole = (rgba, *pp.drawing_from_image(rgba))  # exactly what /api/predict reads
         whole_far = self._far([whole])[0]
