@@ -5,14 +5,15 @@
 2. Parts whose columns overlap by at least ``MERGE_OVERLAP`` of the narrower one's width are one digit: a 5's
    flag, a 4 or a 7 drawn in two strokes. A drawing of several parts that lies near the training data as a
    whole (under ``WHOLE_NEAR`` of the "not sure" threshold) is one digit. A part much smaller than the tallest
-   digit (under ``FRAGMENT`` of its height both ways) belongs to the digit nearest it. Neighbours whose columns
-   overlap by at least ``LOOSE_OVERLAP`` are joined when one of them is far from the training data and together
-   they are not: a digit the pen broke into pieces.
-3. A digit wider than ``SPLIT_ASPECT`` times its height may be digits that touch. It is cut at every
-   ``CUT_STEP`` of its middle, each pair of halves read by the model, and the cut whose halves lie nearest the
-   training data and are read most surely is kept, when the whole lies far from the training data (over
-   ``FAR_WHOLE`` of the "not sure" threshold) and the halves much nearer (under ``SPLIT_GAIN`` of the whole's
-   distance). A half still wide is tried again (three digits touching).
+   digit (under ``FRAGMENT`` of its height both ways) and close beside a digit (within ``FRAGMENT_GAP`` of it)
+   belongs to that digit. Neighbours whose columns overlap by at least ``LOOSE_OVERLAP`` are joined when one of
+   them is far from the training data and together they are not: a digit the pen broke into pieces.
+3. A digit wider than ``SPLIT_ASPECT`` times its height may be digits that touch. It is cut at every other
+   ``CUT_STEP`` of its middle and then beside the best of those cuts, each pair of halves read by the model, and the
+   cut whose halves lie nearest the training data and are read most surely is kept, when the whole lies far from
+   the training data (over ``CUT_FAR`` of the "not sure" threshold) and the halves much nearer: under
+   ``SPLIT_GAIN`` of the whole's distance times the whole's width over its height, up to ``WIDEST`` (the wider a
+   drawing, the likelier it is two digits). A half still wide is tried again (three digits touching).
 4. Each digit becomes a drawing of its own (its ink alone, dark on transparency) and goes through the same
    preprocessing, model and "not sure" as a single drawing. A drawing read as one digit is passed on whole,
    so it reads exactly as /api/predict reads it.
@@ -38,11 +39,13 @@ FRAGMENT = 0.4  # a part whose height and width are both under this share of the
 FRAGMENT_GAP = 0.1  # lies within this share of it from a digit, is a piece of that digit (a 9's top the pen left
 # apart), never a digit of its own; farther, it may be the first stroke of the next digit, drawn while the page reads
 SPLIT_ASPECT = 0.5  # width / height above which a digit may be digits that touch
-SPLIT_GAIN = 0.65  # a cut is taken when its halves are nearer the training data than this share of the whole
-FAR_WHOLE = 0.95  # ... and the whole is farther than this share of the model's "far" threshold
+SPLIT_GAIN = 0.55  # a cut is taken when its halves are nearer the training data than this share of the whole's
+WIDEST = 1.5  # ... distance times its width / height, counted up to this (a long stroke is not cut again and again)
+CUT_FAR = 0.9  # ... and the whole is farther than this share of the model's "far" threshold
+FAR_WHOLE = 0.95  # pieces joined loosely are far alone and nearer than this share of "far" together
 WHOLE_NEAR = 0.9  # a drawing of several parts nearer the training data than this share of "far" is one digit
 CUT_MARGIN = 0.2  # a cut lies at least this share of the width from either edge
-CUT_STEP = 0.05  # cuts are tried every this share of the width
+CUT_STEP = 0.05  # cuts are tried every other this share of the width, then beside the best
 FRAME = 2  # transparent pixels around a digit's own drawing, so its border reads as background
 EIGHT = np.ones((3, 3), dtype=bool)  # 8-connected neighbourhood
 
@@ -185,22 +188,28 @@ def cut_at(mask, column):
     return left, right
 
 
-def is_wide(mask, aspect=SPLIT_ASPECT):
-    """True when the digit's ink is wider than ``aspect`` times its height."""
+def aspect_of(mask):
+    """The width of ``mask``'s ink over its height."""
     top, bottom = row_span(mask)
     left, right = column_span(mask)
-    return right - left > aspect * (bottom - top)
+    return (right - left) / (bottom - top)
+
+
+def is_wide(mask, aspect=SPLIT_ASPECT):
+    """True when the digit's ink is wider than ``aspect`` times its height."""
+    return aspect_of(mask) > aspect
 
 
 class NumberReader:
     """Reads the digits of one drawing with ``model`` (a ``DigitClassifier``)."""
 
     def __init__(self, model, max_digits=MAX_DIGITS, overlap=MERGE_OVERLAP, loose=LOOSE_OVERLAP, aspect=SPLIT_ASPECT,
-                 gain=SPLIT_GAIN, far_whole=FAR_WHOLE, step=CUT_STEP, whole_near=WHOLE_NEAR):
+                 gain=SPLIT_GAIN, far_whole=FAR_WHOLE, step=CUT_STEP, whole_near=WHOLE_NEAR, far_cut=CUT_FAR):
         self.model, self.max_digits = model, max_digits
         self.overlap, self.loose, self.aspect, self.gain, self.step = overlap, loose, aspect, gain, step
         self.far_whole = far_whole * (model.far_threshold or 0.0)
         self.whole_near = whole_near * (model.far_threshold or 0.0)
+        self.far_cut = far_cut * (model.far_threshold or 0.0)
 
     def read(self, rgba):
         """RGBA image -> list of ``Digit``, left to right; EmptyImageError without ink, TooManyDigitsError past
@@ -254,20 +263,33 @@ class NumberReader:
     def _pieces(self, parts, mask, drawing, distance):
         """[(mask, drawing)] of the digits in ``mask``: itself, or the halves of the cut that reads best (each
         split again while far and wide), when the whole is far from the training data, wider than ``aspect`` times
-        its height, and the halves are much nearer."""
-        if distance <= self.far_whole or not is_wide(mask, self.aspect):
+        its height, and the halves much nearer: under ``gain`` times the whole's distance times its width over its
+        height, up to ``WIDEST`` (the wider, the likelier two digits). Cuts are read every other ``step``, then
+        beside the best."""
+        if distance <= self.far_cut or not is_wide(mask, self.aspect):
             return [(mask, drawing)]
-        halves = [(half, self._drawing(parts, half)) for column in cut_columns(mask, step=self.step)
-                  for half in cut_at(mask, column)]
+        columns = cut_columns(mask, step=self.step)
+        halves, far, score = self._read_cuts(parts, mask, columns[::2])
+        at = 2 * int(np.argmin(score))  # the best coarse cut's place among every column
+        beside = self._read_cuts(parts, mask, [columns[i] for i in (at - 1, at + 1) if 0 <= i < len(columns)])
+        halves, far, score = halves + beside[0], np.concatenate([far, beside[1]]), np.concatenate([score, beside[2]])
+        best = int(np.argmin(score))
+        pair = slice(2 * best, 2 * best + 2)
+        if far[pair].mean() >= self.gain * distance * min(aspect_of(mask), WIDEST):
+            return [(mask, drawing)]
+        return [piece for (half, half_drawing), half_far in zip(halves[pair], far[pair])
+                for piece in self._pieces(parts, half, half_drawing, half_far)]
+
+    def _read_cuts(self, parts, mask, columns):
+        """([(half, drawing)] of the cuts at ``columns``, two by two; each half's distance to the training data; each
+        cut's score, lowest best: its halves' mean distance times (2 - the product of their confidences))."""
+        if not columns:
+            return [], np.empty(0), np.empty(0)
+        halves = [(half, self._drawing(parts, half)) for column in columns for half in cut_at(mask, column)]
         predictions = self.model.predict(np.stack([d[1] for _, d in halves]), [d[2] for _, d in halves])
         far = self._far([d for _, d in halves])
         confidence = np.array([p.probabilities.max() for p in predictions])
-        pair_far, pair_confidence = (far[0::2] + far[1::2]) / 2, confidence[0::2] * confidence[1::2]
-        best = int(np.argmin(pair_far * (2 - pair_confidence)))
-        if pair_far[best] >= self.gain * distance:
-            return [(mask, drawing)]
-        return [piece for (half, half_drawing), half_far in zip(halves[2 * best:2 * best + 2], far[2 * best:2 * best + 2])
-                for piece in self._pieces(parts, half, half_drawing, half_far)]
+        return halves, far, (far[0::2] + far[1::2]) / 2 * (2 - confidence[0::2] * confidence[1::2])
 
     def _full_mask(self, parts, mask):
         """The digit's reduced mask at the upload's resolution, grown by one reduced pixel to take in the stroke's
