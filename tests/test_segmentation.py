@@ -91,6 +91,9 @@ def test_a_small_piece_close_beside_a_digit_is_part_of_it_and_farther_off_a_digi
     assert len(joined) == 2 and np.array_equal(joined[0], first | close) and np.array_equal(joined[1], last)
     apart = mask((10, 30), (85, 97))  # 25 px from it, 33 from the last: a next digit's first stroke
     assert len(segmentation.fragments_joined([first, apart, last])) == 3
+    flag = mask((8, 20), (45, 110))  # a 5's flag drawn apart, over less than half of its columns: wide but flat
+    joined = segmentation.fragments_joined([first, flag, last])
+    assert len(joined) == 2 and np.array_equal(joined[0], first | flag)
 
 
 def test_a_nine_whose_top_the_pen_left_apart_is_one_digit(trained):

@@ -4,9 +4,9 @@
    when the canvas is large (thin strokes stay joined), and specks are dropped as preprocessing drops them.
 2. Parts whose columns overlap by at least ``MERGE_OVERLAP`` of the narrower one's width are one digit: a 5's
    flag, a 4 or a 7 drawn in two strokes. A drawing of several parts that lies near the training data as a
-   whole (under ``WHOLE_NEAR`` of the "not sure" threshold) is one digit. A part much smaller than the tallest
-   digit (under ``FRAGMENT`` of its height both ways) and close beside a digit (within ``FRAGMENT_GAP`` of it)
-   belongs to that digit. Neighbours whose columns overlap by at least ``LOOSE_OVERLAP`` are joined when one of
+   whole (under ``WHOLE_NEAR`` of the "not sure" threshold) is one digit. A part much shorter than the tallest
+   digit (under ``FRAGMENT`` of its height) and close beside a digit (within ``FRAGMENT_GAP`` of it) belongs to
+   that digit. Neighbours whose columns overlap by at least ``LOOSE_OVERLAP`` are joined when one of
    them is far from the training data and together they are not: a digit the pen broke into pieces.
 3. A digit wider than ``SPLIT_ASPECT`` times its height may be digits that touch. It is cut at every other
    ``CUT_STEP`` of its middle and then beside the best of those cuts, each pair of halves read by the model, and the
@@ -35,8 +35,8 @@ MAX_DIGITS = 12  # a longer number is refused (422 too_many_digits)
 WORK_SIDE = 400  # ink maps with a longer side are reduced by their block maximum before labelling
 MERGE_OVERLAP = 0.5  # share of the narrower part's width two parts' columns overlap by to be one digit
 LOOSE_OVERLAP = 0.0  # ... or by at least this, when one of them is far from the training data and together not
-FRAGMENT = 0.4  # a part whose height and width are both under this share of the tallest digit's height, and which
-FRAGMENT_GAP = 0.1  # lies within this share of it from a digit, is a piece of that digit (a 9's top the pen left
+FRAGMENT = 0.4  # a part shorter than this share of the tallest digit's height, and which lies within
+FRAGMENT_GAP = 0.1  # this share of it from a digit, is a piece of that digit (a 9's top or a 5's flag the pen left
 # apart), never a digit of its own; farther, it may be the first stroke of the next digit, drawn while the page reads
 SPLIT_ASPECT = 0.5  # width / height above which a digit may be digits that touch
 SPLIT_GAIN = 0.55  # a cut is taken when its halves are nearer the training data than this share of the whole's
@@ -145,9 +145,8 @@ def span_gap(first, second):
 
 
 def fragments_joined(groups, size=FRAGMENT, gap=FRAGMENT_GAP):
-    """The digit groups (masks, left to right), each one both shorter and narrower than ``size`` of the tallest
-    one's height and within ``gap`` of it from the group nearest it by columns joined to that group, smallest
-    first."""
+    """The digit groups (masks, left to right), each one shorter than ``size`` of the tallest one's height and
+    within ``gap`` of it from the group nearest it by columns joined to that group, smallest first."""
     groups = list(groups)
     while len(groups) > 1:
         extents = [(np.subtract(*row_span(g)[::-1]), np.subtract(*column_span(g)[::-1])) for g in groups]
@@ -156,7 +155,7 @@ def fragments_joined(groups, size=FRAGMENT, gap=FRAGMENT_GAP):
 
         def nearest(piece):
             return min((i for i in range(len(groups)) if i != piece), key=lambda i: span_gap(spans[i], spans[piece]))
-        small = [i for i, (height, width) in enumerate(extents) if max(height, width) < size * tallest
+        small = [i for i, (height, width) in enumerate(extents) if height < size * tallest
                  and span_gap(spans[nearest(i)], spans[i]) <= gap * tallest]
         if not small:
             break
