@@ -65,8 +65,7 @@ def init_app(app):
                       swallow_errors=True)
     app.before_request_funcs[None].remove(limiter._check_request_limit)
     for endpoint, (setting, scope) in LIMITED.items():
-        limit = limiter.shared_limit(limit_setting(setting), scope=scope, exempt_when=limit_off(setting),
-                                     cost=request_cost)
+        limit = limiter.shared_limit(limit_setting(setting), scope=scope, cost=request_cost)
         view = app.view_functions[endpoint]
         app.view_functions[endpoint] = limited_when_set(view, limit(view), setting)
     app.extensions["rate_limiter"] = limiter

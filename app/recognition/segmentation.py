@@ -149,18 +149,18 @@ def fragments_joined(groups, size=FRAGMENT, gap=FRAGMENT_GAP):
     within ``gap`` of it from the group nearest it by columns joined to that group, smallest first."""
     groups = list(groups)
     while len(groups) > 1:
-        extents = [(np.subtract(*row_span(g)[::-1]), np.subtract(*column_span(g)[::-1])) for g in groups]
-        spans = [column_span(g) for g in groups]
-        tallest = max(height for height, _ in extents)
-
-        def nearest(piece):
-            return min((i for i in range(len(groups)) if i != piece), key=lambda i: span_gap(spans[i], spans[piece]))
-        small = [i for i, (height, width) in enumerate(extents) if height < size * tallest
-                 and span_gap(spans[nearest(i)], spans[i]) <= gap * tallest]
-        if not small:
+        heights = [np.subtract(*row_span(group)[::-1]) for group in groups]
+        spans = [column_span(group) for group in groups]
+        tallest = max(heights)
+        pieces = []  # (the piece's longer side, its index, the index of the group nearest it)
+        for index, span in enumerate(spans):
+            distance, nearest = min((span_gap(other, span), other_index) for other_index, other in enumerate(spans)
+                                    if other_index != index)
+            if heights[index] < size * tallest and distance <= gap * tallest:
+                pieces.append((max(heights[index], span[1] - span[0]), index, nearest))
+        if not pieces:
             break
-        piece = min(small, key=lambda i: max(extents[i]))
-        into = nearest(piece)
+        _, piece, into = min(pieces)
         groups[into] = groups[into] | groups[piece]
         del groups[piece]
     return groups
