@@ -107,7 +107,8 @@ def test_single_query_search_is_the_brute_force(trained):
     assert_single_queries_match(model, np.vstack([near, samples, noise, np.zeros((1, 64), dtype=int)]))
 
 
-def test_queries_that_are_not_whole_numbers_go_through_the_matrix_product_and_find_the_same(trained):
+def test_queries_that_are_not_whole_numbers_find_the_brute_forces_neighbours(trained):
+    """They take the matrix product (the pruned search answers whole numbers only)."""
     model, _ = trained
     rng = np.random.default_rng(4)
     queries = np.clip(model.inputs[rng.integers(0, len(model.inputs), 40)] + rng.uniform(-2, 2, (40, 64)), 0, 16)
