@@ -6,7 +6,8 @@ from scipy import ndimage
 
 from app.recognition import number_drawings, reference
 from app.recognition.handwriting import load_real_digits, split_indices
-from benchmarks.number import drawn_alone, error_kind, report
+from app.recognition.training_set import HANDWRITING_GROUPS, TrainingSet
+from benchmarks.number import drawn_alone, error_kind, folds, report
 
 
 def pieces(image):
@@ -59,3 +60,23 @@ def test_errors_are_told_apart_by_kind():
     assert error_kind("42", "421", "42") == "too many (split)"
     assert error_kind("42", "47", "47") == "misread, alone too"
     assert error_kind("42", "47", "42") == "misread, right alone"
+
+
+def test_tuning_reads_each_training_digit_with_a_model_that_never_saw_it(trained):
+    model = trained[0]
+    digits = split_indices()[0]
+    per_digit = 3  # a real digit and two variants share its group
+    inputs = np.zeros((len(digits) * per_digit + 50, 64), np.uint8)
+    inputs[:-50, 0], inputs[:-50, 1] = np.repeat(digits % 256, per_digit), np.repeat(digits // 256, per_digit)
+    inputs[-50:, 2] = 1  # load_digits samples: in every fold's model
+    labels = np.concatenate([np.repeat(load_real_digits()[1][digits], per_digit), np.arange(50) % 10])
+    groups = np.concatenate([np.repeat(HANDWRITING_GROUPS + digits, per_digit), np.arange(50)])
+    built = folds(model, count=4, training=TrainingSet(inputs, labels, np.zeros(len(labels), np.uint8), groups))
+    assert len(built) == 4
+    assert sorted(np.concatenate([fold.indices for fold in built])) == sorted(digits)  # each digit in one part
+    for fold in built:
+        real = fold.model.inputs[fold.model.inputs[:, 2] == 0]
+        seen = set(real[:, 0].astype(int) + 256 * real[:, 1].astype(int))
+        assert seen == set(digits) - set(fold.indices)
+        assert len(real) == per_digit * len(seen) and (fold.model.inputs[:, 2] == 1).sum() == 50
+        assert fold.model.far_threshold == model.far_threshold

@@ -18,7 +18,8 @@
    preprocessing, model and "not sure" as a single drawing. A drawing read as one digit is passed on whole,
    so it reads exactly as /api/predict reads it.
 
-The thresholds are chosen on numbers composed of the 4,000 training digits (`benchmarks.number --tune`).
+The thresholds are chosen on numbers composed of the 4,000 training digits, each read by a model built without that
+digit and its variants, so it lies as far from the training data as a new drawing does (`benchmarks.number --tune`).
 """
 from dataclasses import dataclass
 
@@ -39,8 +40,8 @@ FRAGMENT = 0.4  # a part shorter than this share of the tallest digit's height, 
 FRAGMENT_GAP = 0.1  # this share of it from a digit, is a piece of that digit (a 9's top or a 5's flag the pen left
 # apart), never a digit of its own; farther, it may be the first stroke of the next digit, drawn while the page reads
 SPLIT_ASPECT = 0.5  # width / height above which a digit may be digits that touch
-SPLIT_GAIN = 0.55  # a cut is taken when its halves are nearer the training data than this share of the whole's
-WIDEST = 1.5  # ... distance times its width / height, counted up to this (a long stroke is not cut again and again)
+SPLIT_GAIN = 0.45  # a cut is taken when its halves are nearer the training data than this share of the whole's
+WIDEST = 2.0  # ... distance times its width / height, counted up to this (a long stroke is not cut again and again)
 CUT_FAR = 0.9  # ... and the whole is farther than this share of the model's "far" threshold
 FAR_WHOLE = 0.95  # pieces joined loosely are far alone and nearer than this share of "far" together
 WHOLE_NEAR = 0.9  # a drawing of several parts nearer the training data than this share of "far" is one digit
@@ -203,8 +204,9 @@ class NumberReader:
     """Reads the digits of one drawing with ``model`` (a ``DigitClassifier``)."""
 
     def __init__(self, model, max_digits=MAX_DIGITS, overlap=MERGE_OVERLAP, loose=LOOSE_OVERLAP, aspect=SPLIT_ASPECT,
-                 gain=SPLIT_GAIN, far_whole=FAR_WHOLE, step=CUT_STEP, whole_near=WHOLE_NEAR, far_cut=CUT_FAR):
-        self.model, self.max_digits = model, max_digits
+                 gain=SPLIT_GAIN, far_whole=FAR_WHOLE, step=CUT_STEP, whole_near=WHOLE_NEAR, far_cut=CUT_FAR,
+                 widest=WIDEST):
+        self.model, self.max_digits, self.widest = model, max_digits, widest
         self.overlap, self.loose, self.aspect, self.gain, self.step = overlap, loose, aspect, gain, step
         self.far_whole = far_whole * (model.far_threshold or 0.0)
         self.whole_near = whole_near * (model.far_threshold or 0.0)
@@ -263,7 +265,7 @@ class NumberReader:
         """[(mask, drawing)] of the digits in ``mask``: itself, or the halves of the cut that reads best (each
         split again while far and wide), when the whole is far from the training data, wider than ``aspect`` times
         its height, and the halves much nearer: under ``gain`` times the whole's distance times its width over its
-        height, up to ``WIDEST`` (the wider, the likelier two digits). Cuts are read every other ``step``, then
+        height, up to ``widest`` (the wider, the likelier two digits). Cuts are read every other ``step``, then
         beside the best."""
         if distance <= self.far_cut or not is_wide(mask, self.aspect):
             return [(mask, drawing)]
@@ -274,7 +276,7 @@ class NumberReader:
         halves, far, score = halves + beside[0], np.concatenate([far, beside[1]]), np.concatenate([score, beside[2]])
         best = int(np.argmin(score))
         pair = slice(2 * best, 2 * best + 2)
-        if far[pair].mean() >= self.gain * distance * min(aspect_of(mask), WIDEST):
+        if far[pair].mean() >= self.gain * distance * min(aspect_of(mask), self.widest):
             return [(mask, drawing)]
         return [piece for (half, half_drawing), half_far in zip(halves[pair], far[pair])
                 for piece in self._pieces(parts, half, half_drawing, half_far)]
