@@ -450,6 +450,15 @@ def normalised_drawing(ink, width=STROKE_WIDTH * WORK_HEIGHT / BOX):
     return features, Shape(max(mask.shape) / current, framed, skeleton)
 
 
+def alpha_ink(alpha):
+    """8-bit alpha of dark ink on transparency (h, w) -> the ink map ``drawing_ink`` reads from that image, without
+    making it: over white its grey level is 255 - alpha, against the white of the transparent frame ``ink_map``
+    reads as background, which scales by the float32 1/255. The ink is then cut and cleaned the same way."""
+    ink = alpha.astype(np.float32)
+    ink *= np.float32(1.0 / 255.0)
+    return crop_without_specks(np.clip(ink, 0.0, 1.0, out=ink))
+
+
 def drawing_ink(pixels, gray_code=cv2.COLOR_RGBA2GRAY):
     """(h, w, 4) pixels (an RGBA Pillow image or array; ``gray_code`` for another channel order) -> its ink map
     (0..1), cut to the ink, stray specks erased."""
