@@ -33,7 +33,7 @@ def build_index(inputs, k, approximate_above=None):
     return ExactIndex(inputs, k)
 
 
-def _exact_in_float32(query):
+def exact_in_float32(query):
     """True when every squared distance from ``query`` (one query or several) to the integer samples is exact in
     float32 (whole numbers <= 255)."""
     return bool(np.all(query == np.rint(query)) and np.abs(query).max(initial=0) <= 255)
@@ -55,6 +55,8 @@ def nearest_first(squared, indices, k):
 
 class ExactIndex:
     """Exact search: one float32 matrix product for several queries, a pruned search for one."""
+
+    exact = True  # the k nearest found are the true k nearest
 
     def __init__(self, inputs, k):
         """The arrays the search reads, derived from the samples.
@@ -93,7 +95,7 @@ class ExactIndex:
         caches. Other queries go through one matrix product (scikit-learn's ``kneighbors`` spends ~1 ms per call on
         validation and dispatch, more than the whole search).
         """
-        if len(features) and _exact_in_float32(features):
+        if len(features) and exact_in_float32(features):
             found = [self._kneighbors_one(query) for query in features]
             return np.stack([distances for distances, _ in found]), np.stack([indices for _, indices in found])
         squared = self._norms[None, :] - 2.0 * (features @ self._points.T)
@@ -136,6 +138,8 @@ class ApproximateIndex:
     are split into about sqrt(n) clusters (k-means), a query searches the samples of its ``PROBES`` nearest clusters
     and their ``CANDIDATES`` nearest are ranked by exact distance, the lower sample index first at a tie. An answer
     differs from the exact search's only when one of the true k nearest lies in a cluster that was not probed."""
+
+    exact = False
 
     def __init__(self, inputs, k, probes=PROBES):
         logging.getLogger("faiss.loader").setLevel(logging.WARNING)  # not which CPU build it tried first

@@ -341,7 +341,7 @@ class NumberReader:
         if not columns:
             return [], np.empty(0), np.empty(0)
         halves = [(half, digit_drawing(parts, half)) for column in columns for half in cut_at(mask, column)]
-        predictions = self.model.predict(np.stack([d.features for _, d in halves]), [d.shape for _, d in halves])
-        far = self._far([d for _, d in halves])
-        confidence = np.array([p.probabilities.max() for p in predictions])
+        probabilities, far = self.model.votes_and_far(np.stack([d.features for _, d in halves]))
+        far = outlier_score(far)
+        confidence = probabilities.max(axis=1)
         return halves, far, (far[0::2] + far[1::2]) / 2 * (2 - confidence[0::2] * confidence[1::2])
