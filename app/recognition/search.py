@@ -93,8 +93,9 @@ class ExactIndex:
         ``_kneighbors_one``, which reads a few dozen samples each: 0.18 ms a query against 0.28 ms in a matrix
         product for a batch of 64 drawings, and 1.1 ms from 256 on, where the (queries, samples) product outgrows the
         caches. Their bounds come from one product for all of them, which reads the bounds once (the number
-        reader's dozen halves of a cut search: a quarter less time than a product per query). Other queries go through one matrix product (scikit-learn's ``kneighbors`` spends ~1 ms per call on
-        validation and dispatch, more than the whole search).
+        reader's dozen halves of a cut search: a quarter less time than a product per query). Other queries go
+        through one matrix product (scikit-learn's ``kneighbors`` spends ~1 ms per call on validation and dispatch,
+        more than the whole search).
         """
         if len(features) and exact_in_float32(features):
             projected = (features - self._centre) @ self._axes

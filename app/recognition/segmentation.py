@@ -55,14 +55,25 @@ EIGHT_BYTES = EIGHT.view(np.uint8)  # the same, for OpenCV
 
 @dataclass(frozen=True)
 class Digit:
-    """One digit of a number: its box (x, y, width, height) in the upload's pixels, the drawing the model read,
-    its features and ``Shape``, and the model's ``Prediction``."""
+    """One digit of a number: its box (x, y, width, height) in the upload's pixels, the ``Drawing`` the model read
+    (its features and ``Shape``; its image made when asked for: the answer does not need it), and the model's
+    ``Prediction``."""
 
     box: tuple
-    image: Image.Image
-    features: np.ndarray
-    shape: object
+    drawing: "Drawing"
     prediction: object
+
+    @property
+    def image(self):
+        return self.drawing.image()
+
+    @property
+    def features(self):
+        return self.drawing.features
+
+    @property
+    def shape(self):
+        return self.drawing.shape
 
 
 @dataclass(frozen=True)
@@ -286,7 +297,7 @@ class NumberReader:
         if len(pieces) == 1:
             pieces = [(pieces[0][0], whole)]  # one digit: exactly what /api/predict reads
         predictions = self.model.predict(np.stack([d.features for _, d in pieces]), [d.shape for _, d in pieces])
-        return [Digit(digit_box(parts, mask), drawing.image(), drawing.features, drawing.shape, prediction)
+        return [Digit(digit_box(parts, mask), drawing, prediction)
                 for (mask, drawing), prediction in zip(pieces, predictions)]
 
     def _check_count(self, count):
