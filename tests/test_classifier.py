@@ -325,3 +325,17 @@ def test_answers_judge_far_as_the_full_people_search_does(trained):
                                                for p, far in zip(predictions, full)]
     assert {p.reason for p in predictions} >= {None, "far_from_training_data"}
     assert [model.predict_one(q).reason for q in queries[::25]] == [p.reason for p in predictions[::25]]
+
+
+def test_votes_and_far_are_predicts_votes_and_the_full_people_search(trained):
+    """The people search is skipped where the k nearest of all are people's: the same distances either way."""
+    model, _ = trained
+    rng = np.random.default_rng(9)
+    inputs = load_base_digits()[0]
+    queries = np.vstack([inputs[:100], rng.integers(0, 17, (50, 64)), model.inputs[model.people[:50]]])
+    _, indices = model.kneighbors(queries.astype(np.float32))
+    all_people = model._is_people[indices].all(axis=1)
+    assert all_people.any() and not all_people.all()  # both routes taken
+    probabilities, far = model.votes_and_far(queries)
+    assert np.array_equal(far, model.far_distances(queries))
+    assert np.array_equal(probabilities, np.stack([p.probabilities for p in model.predict(queries)]))

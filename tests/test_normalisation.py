@@ -54,6 +54,17 @@ def test_stroke_change_is_growing_or_peeling_by_euclidean_distance(seed):
         assert (pp.normalise_stroke(mask, width) == pp.crop_to_ink(expected, 0.5)).all()
 
 
+@pytest.mark.parametrize("towards", [0.0, np.inf, -np.inf])
+def test_the_cached_disk_holds_the_offsets_within_the_radius(towards):
+    """Cached by the squared offsets it holds, the disk is still every offset whose length is within the radius, at
+    the roots of whole numbers and a rounding step either side of them."""
+    for radius in np.sqrt(np.arange(0, 200)):
+        radius = float(np.nextafter(radius, towards)) if towards else float(radius)
+        reach = int(radius)
+        rows, cols = np.ogrid[-reach:reach + 1, -reach:reach + 1]
+        assert np.array_equal(pp.disk(radius), np.sqrt(rows * rows + cols * cols) <= radius), radius
+
+
 def test_a_blob_peels_to_its_centre_line():
     rows, cols = np.mgrid[-30:31, -30:31]
     blob = np.hypot(rows, cols) < 28  # a tap: its skeleton is a dot, its "stroke width" the whole area

@@ -102,3 +102,17 @@ def test_a_nine_whose_top_the_pen_left_apart_is_one_digit(trained):
     image = draw_strokes(nine + piece + four, size=840, width=12, height=280)
     digits = segmentation.NumberReader(trained[0]).read(image)
     assert len(digits) == 2 and digits[0].prediction.digit == 9 and digits[0].box[0] + digits[0].box[2] >= 168
+
+
+@pytest.mark.parametrize("seed, touching", [(80, True), (92, True), (43, False)])
+def test_a_digit_read_from_its_ink_reads_as_a_canvas_drawing_of_it(trained, seed, touching):
+    """Every half a cut is tried with is read without making its drawing: the same features and shape."""
+    image, _ = composed_number(seed, 2, touching)
+    parts = segmentation.ink_parts(image)
+    mask = parts.labels > 0
+    for column in segmentation.cut_columns(mask):
+        for half in segmentation.cut_at(mask, column):
+            drawing = segmentation.digit_drawing(parts, half)
+            features, shape = pp.drawing_from_image(drawing.image())
+            assert np.array_equal(drawing.features, features) and drawing.shape.extent == shape.extent
+            assert np.array_equal(drawing.shape._skeleton, shape._skeleton)

@@ -3,7 +3,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .search import build_index
+from .search import build_index, exact_in_float32
 from .uncertainty import judge
 
 N_CLASSES = 10
@@ -126,10 +126,41 @@ class DigitClassifier:
         needed = ~self._is_people[indices].all(axis=1)
         if self.far_threshold is not None:
             needed &= distances.mean(axis=1) <= self.far_threshold
+        return self._searched_again(features, distances, needed)
+
+    def _people_distances(self, features, distances, indices):
+        """``far_distances`` of float32 ``features`` whose k nearest of all samples are (``distances``, ``indices``).
+
+        Where those k are all drawn by people they are people's k nearest, at the same distances, when the search
+        is exact and the distances too (queries of whole numbers: block counts); only the other queries are searched
+        again.
+        """
+        if self._people_search is None:
+            return distances
+        if self._search.exact and self._people_search.exact and exact_in_float32(features):
+            return self._searched_again(features, distances, ~self._is_people[indices].all(axis=1))
+        return self._people_search.kneighbors(features)[0]
+
+    def _searched_again(self, features, distances, needed):
+        """``distances``, the rows ``needed`` replaced by the distances to people's k nearest."""
         far = distances.copy()
         if needed.any():
             far[needed] = self._people_search.kneighbors(features[needed])[0]
         return far
+
+    def votes_and_far(self, features):
+        """(each row's vote share of every class, as ``predict`` gives it; its ``far_distances``) from the fewest
+        searches, without the rest of a ``Prediction``: what the number reader weighs its cuts by."""
+        features = np.asarray(features, dtype=np.float32).reshape(len(features), -1)
+        distances, indices = self.kneighbors(features)
+        return self._probabilities(distances, indices), self._people_distances(features, distances, indices)
+
+    def _probabilities(self, distances, indices):
+        """Each query's vote share of every class, from its k nearest samples."""
+        weights = vote_weights(distances, self.weights)
+        votes = np.zeros((len(distances), N_CLASSES))
+        np.add.at(votes, (np.arange(len(distances))[:, None], self.labels[indices]), weights)
+        return votes / votes.sum(axis=1, keepdims=True)
 
     def neighbors(self, indices, distances):
         """The training samples at ``indices`` as ``Neighbor`` records, nearest first (fields taken as slices)."""
@@ -142,10 +173,7 @@ class DigitClassifier:
         each drawing's ``preprocessing.Shape``, when known."""
         features = np.asarray(features, dtype=np.float32).reshape(len(features), -1)
         distances, indices = self.kneighbors(features)
-        weights = vote_weights(distances, self.weights)
-        votes = np.zeros((len(features), N_CLASSES))
-        np.add.at(votes, (np.arange(len(features))[:, None], self.labels[indices]), weights)
-        probabilities = votes / votes.sum(axis=1, keepdims=True)
+        probabilities = self._probabilities(distances, indices)
         far = self._far(features, distances, indices)
         shapes = [None] * len(features) if shapes is None else shapes
         return [

@@ -14,15 +14,17 @@
    the training data (over ``CUT_FAR`` of the "not sure" threshold) and the halves much nearer: under
    ``SPLIT_GAIN`` of the whole's distance times the whole's width over its height, up to ``WIDEST`` (the wider a
    drawing, the likelier it is two digits). A half still wide is tried again (three digits touching).
-4. Each digit becomes a drawing of its own (its ink alone, dark on transparency) and goes through the same
-   preprocessing, model and "not sure" as a single drawing. A drawing read as one digit is passed on whole,
-   so it reads exactly as /api/predict reads it.
+4. Each digit (and each half a cut is tried with) is its ink alone, read as a drawing of its own (dark on
+   transparency) would be, without making it (``preprocessing.alpha_ink``): the same preprocessing, model and
+   "not sure" as a single drawing. A drawing read as one digit is passed on whole, so it reads exactly as
+   /api/predict reads it.
 
 The thresholds are chosen on numbers composed of the 4,000 training digits, each read by a model built without that
 digit and its variants, so it lies as far from the training data as a new drawing does (`benchmarks.number --tune`).
 """
 from dataclasses import dataclass
 
+import cv2
 import numpy as np
 from PIL import Image
 from scipy import ndimage
@@ -49,18 +51,50 @@ CUT_MARGIN = 0.2  # a cut lies at least this share of the width from either edge
 CUT_STEP = 0.05  # cuts are tried every other this share of the width, then beside the best
 FRAME = 2  # transparent pixels around a digit's own drawing, so its border reads as background
 EIGHT = np.ones((3, 3), dtype=bool)  # 8-connected neighbourhood
+EIGHT_BYTES = EIGHT.view(np.uint8)  # the same, for OpenCV
 
 
 @dataclass(frozen=True)
 class Digit:
-    """One digit of a number: its box (x, y, width, height) in the upload's pixels, the drawing the model read,
-    its features and ``Shape``, and the model's ``Prediction``."""
+    """One digit of a number: its box (x, y, width, height) in the upload's pixels, the ``Drawing`` the model read
+    (its features and ``Shape``; its image made when asked for: the answer does not need it), and the model's
+    ``Prediction``."""
 
     box: tuple
-    image: Image.Image
+    drawing: "Drawing"
+    prediction: object
+
+    @property
+    def image(self):
+        return self.drawing.image()
+
+    @property
+    def features(self):
+        return self.drawing.features
+
+    @property
+    def shape(self):
+        return self.drawing.shape
+
+
+@dataclass(frozen=True)
+class Drawing:
+    """A digit as the model reads it: its features and ``Shape``, and what they were read from: the upload itself,
+    or the digit's ink alone (its 8-bit alpha, cut to its mask), made a canvas drawing only for the digits returned."""
+
     features: np.ndarray
     shape: object
-    prediction: object
+    upload: Image.Image | None = None
+    alpha: np.ndarray | None = None
+
+    def image(self):
+        """The drawing the model read: the upload, or the digit's ink dark on transparency, ``FRAME`` around it."""
+        if self.upload is not None:
+            return self.upload
+        alpha = np.pad(self.alpha, FRAME)
+        image = Image.new("RGBA", alpha.shape[::-1], (0, 0, 0, 0))
+        image.putalpha(Image.fromarray(alpha))
+        return image
 
 
 @dataclass
@@ -200,6 +234,39 @@ def is_wide(mask, aspect=SPLIT_ASPECT):
     return aspect_of(mask) > aspect
 
 
+def full_mask(parts, mask):
+    """The digit's reduced mask at the upload's resolution, grown by one reduced pixel to take in the stroke's
+    soft edge, without the other digits' ink."""
+    grown = cv2.dilate(mask.view(np.uint8), EIGHT_BYTES).view(bool) & ~((parts.labels > 0) & ~mask)
+    factor = parts.factor
+    if factor > 1:
+        grown = grown.repeat(factor, axis=0).repeat(factor, axis=1)
+    return grown[:parts.ink.shape[0], :parts.ink.shape[1]]
+
+
+def digit_drawing(parts, mask):
+    """The digit alone as a ``Drawing``: read from its 8-bit ink as a canvas drawing of it would be read
+    (``preprocessing.alpha_ink``), without making that drawing."""
+    parts, mask = parts.around(mask)
+    full = full_mask(parts, mask)
+    top, bottom = row_span(full)
+    left, right = column_span(full)
+    alpha = np.rint(parts.ink[top:bottom, left:right] * full[top:bottom, left:right] * 255).astype(np.uint8)
+    return Drawing(*pp.normalised_drawing(pp.alpha_ink(alpha)), alpha=alpha)
+
+
+def digit_box(parts, mask):
+    """The digit's ink box (x, y, width, height) in the upload's pixels."""
+    parts, mask = parts.around(mask)
+    full = full_mask(parts, mask) & (parts.ink > pp.INK_THRESHOLD)
+    if not full.any():
+        full = full_mask(parts, mask)
+    top, bottom = row_span(full)
+    left, right = column_span(full)
+    x, y = parts.origin
+    return (int(x + left), int(y + top), int(right - left), int(bottom - top))
+
+
 class NumberReader:
     """Reads the digits of one drawing with ``model`` (a ``DigitClassifier``)."""
 
@@ -218,12 +285,12 @@ class NumberReader:
         parts = ink_parts(rgba)
         groups = fragments_joined(merged_groups(parts.labels, self.overlap))
         self._check_count(len(groups))
-        whole = (rgba, *pp.drawing_from_image(rgba))  # exactly what /api/predict reads
+        whole = Drawing(*pp.drawing_from_image(rgba), upload=rgba)  # exactly what /api/predict reads
         whole_far = self._far([whole])[0]
         if len(groups) == 1 or whole_far <= self.whole_near:  # a near drawing is one digit and never cut
             joined = [(parts.labels > 0, whole, whole_far)]
         else:
-            drawings = [self._drawing(parts, group) for group in groups]
+            drawings = [digit_drawing(parts, group) for group in groups]
             joined = self._joined(parts, groups, drawings, self._far(drawings))
         pieces = []
         for group, drawing, distance in joined:
@@ -231,9 +298,9 @@ class NumberReader:
             self._check_count(len(pieces))
         if len(pieces) == 1:
             pieces = [(pieces[0][0], whole)]  # one digit: exactly what /api/predict reads
-        predictions = self.model.predict(np.stack([d[1] for _, d in pieces]), [d[2] for _, d in pieces])
-        return [Digit(self._box(parts, mask), image, features, shape, prediction)
-                for (mask, (image, features, shape)), prediction in zip(pieces, predictions)]
+        predictions = self.model.predict(np.stack([d.features for _, d in pieces]), [d.shape for _, d in pieces])
+        return [Digit(digit_box(parts, mask), drawing, prediction)
+                for (mask, drawing), prediction in zip(pieces, predictions)]
 
     def _check_count(self, count):
         if count > self.max_digits:
@@ -242,7 +309,7 @@ class NumberReader:
 
     def _far(self, drawings):
         """Each drawing's distance to the training data (``uncertainty.outlier_score``), in one search."""
-        return outlier_score(self.model.far_distances(np.stack([d[1] for d in drawings])))
+        return outlier_score(self.model.far_distances(np.stack([d.features for d in drawings])))
 
     def _joined(self, parts, groups, drawings, far):
         """[(mask, drawing, distance)] of the groups, neighbours whose columns overlap by at least ``loose`` (less
@@ -253,7 +320,7 @@ class NumberReader:
             before, _, before_distance = joined[-1]
             if column_overlap(before, group) >= self.loose and max(before_distance, distance) > self.far_whole:
                 union = before | group
-                union_drawing = self._drawing(parts, union)
+                union_drawing = digit_drawing(parts, union)
                 union_distance = self._far([union_drawing])[0]
                 if union_distance <= self.far_whole:
                     joined[-1] = (union, union_drawing, union_distance)
@@ -286,40 +353,8 @@ class NumberReader:
         cut's score, lowest best: its halves' mean distance times (2 - the product of their confidences))."""
         if not columns:
             return [], np.empty(0), np.empty(0)
-        halves = [(half, self._drawing(parts, half)) for column in columns for half in cut_at(mask, column)]
-        predictions = self.model.predict(np.stack([d[1] for _, d in halves]), [d[2] for _, d in halves])
-        far = self._far([d for _, d in halves])
-        confidence = np.array([p.probabilities.max() for p in predictions])
+        halves = [(half, digit_drawing(parts, half)) for column in columns for half in cut_at(mask, column)]
+        probabilities, far = self.model.votes_and_far(np.stack([d.features for _, d in halves]))
+        far = outlier_score(far)
+        confidence = probabilities.max(axis=1)
         return halves, far, (far[0::2] + far[1::2]) / 2 * (2 - confidence[0::2] * confidence[1::2])
-
-    def _full_mask(self, parts, mask):
-        """The digit's reduced mask at the upload's resolution, grown by one reduced pixel to take in the stroke's
-        soft edge, without the other digits' ink."""
-        grown = ndimage.binary_dilation(mask, EIGHT) & ~((parts.labels > 0) & ~mask)
-        factor = parts.factor
-        if factor > 1:
-            grown = grown.repeat(factor, axis=0).repeat(factor, axis=1)
-        return grown[:parts.ink.shape[0], :parts.ink.shape[1]]
-
-    def _drawing(self, parts, mask):
-        """(the digit alone as a canvas drawing, its features, its ``Shape``)."""
-        parts, mask = parts.around(mask)
-        full = self._full_mask(parts, mask)
-        top, bottom = row_span(full)
-        left, right = column_span(full)
-        ink = np.pad(parts.ink[top:bottom, left:right] * full[top:bottom, left:right], FRAME)
-        image = Image.new("RGBA", ink.shape[::-1], (0, 0, 0, 0))
-        image.putalpha(Image.fromarray(np.rint(ink * 255).astype(np.uint8)))  # dark ink on transparency
-        features, shape = pp.drawing_from_image(image)
-        return image, features, shape
-
-    def _box(self, parts, mask):
-        """The digit's ink box (x, y, width, height) in the upload's pixels."""
-        parts, mask = parts.around(mask)
-        full = self._full_mask(parts, mask) & (parts.ink > pp.INK_THRESHOLD)
-        if not full.any():
-            full = self._full_mask(parts, mask)
-        top, bottom = row_span(full)
-        left, right = column_span(full)
-        x, y = parts.origin
-        return (int(x + left), int(y + top), int(right - left), int(bottom - top))
