@@ -40,7 +40,7 @@ SINGLES_CUT = 0.001  # tuning: the most numbers read right among settings that r
 # digits otherwise than a reader that never cuts (a few real digits are drawn in two pieces apart: no cut reads them)
 TUNE_NUMBERS = 60  # numbers per length (and touching pairs) when tuning
 TUNE_SINGLES = 3000  # drawings of training digits alone when tuning (1 in 1,000 cut is 3 of them)
-TUNE_FOLDS = 5  # tuning reads each training digit with a model built without it (``folds``)
+TUNE_FOLDS = 5  # tuning reads each training digit with a model built without it (``build_folds``)
 REFUSED = {}  # length -> digit choices drawn again because they touch only nested
 
 
@@ -232,7 +232,7 @@ class Fold:
     model: object
 
 
-def folds(model, count=TUNE_FOLDS, training=None):
+def build_folds(model, count=TUNE_FOLDS, training=None):
     """[``Fold``]: the training digits in ``count`` parts, each with a model of ``model``'s recipe trained on
     ``training`` (default: the recipe's training set) without that part's digits and variants, and ``model``'s own
     "far" and shape thresholds (those are already measured on digits the model never saw)."""
@@ -263,10 +263,15 @@ def training_numbers(folds, per_length=None):
     return rows
 
 
-def diagnose(folds, rows, **thresholds):
+def fold_readers(folds, **thresholds):
+    """A ``NumberReader`` with these thresholds for each fold's model."""
+    return [segmentation.NumberReader(fold.model, **thresholds) for fold in folds]
+
+
+def diagnose(folds, rows):
     """Print, per row of numbers, how many the reader reads right, how the others go wrong (``KINDS``), and the
     ceiling: the whole numbers right when each digit is read alone."""
-    readers = [segmentation.NumberReader(fold.model, **thresholds) for fold in folds]
+    readers = fold_readers(folds)
     print(f"{'numbers':16}{'count':>6}" + "".join(f"{kind:>22}" for kind in KINDS) + f"{'digits alone':>14}")
     for name, numbers in rows.items():
         counts = dict.fromkeys(KINDS, 0)
@@ -300,20 +305,17 @@ def count_read(readers, drawings):
 
 def tune(folds):
     """Choose the thresholds on numbers and single drawings of the TRAINING digits, each read by its fold's model
-    (``folds``): first the loose merge overlap on numbers apart, then the split thresholds that keep every single
-    digit as /predict reads it and read the most touching pairs right."""
+    (``build_folds``): first the loose merge overlap on numbers apart, then the split thresholds that read the most
+    touching pairs and numbers apart right among those that read at most ``SINGLES_CUT`` of single digits otherwise
+    than a reader that never cuts."""
     rows = training_numbers(folds)
     apart = [(n.raw, n.truth, fold) for name, numbers in rows.items() if "apart" in name for n, fold in numbers]
     pairs = [(n.raw, n.truth, fold) for n, fold in rows["touching pairs"]]
     singles = training_singles(folds)
-
-    def readers(**thresholds):
-        return [segmentation.NumberReader(fold.model, **thresholds) for fold in folds]
-
     for loose in LOOSE_GRID:
-        right = count_read(readers(loose=loose), apart)
+        right = count_read(fold_readers(folds, loose=loose), apart)
         print(f"loose overlap {loose:.2f}: numbers apart read right {right / len(apart):.1%}", flush=True)
-    uncut = count_read(readers(gain=0.0), singles)  # gain 0: no cut is ever taken
+    uncut = count_read(fold_readers(folds, gain=0.0), singles)  # gain 0: no cut is ever taken
     allowed = round(SINGLES_CUT * len(singles))
     print(f"single drawings read as /predict reads them when nothing is cut: {uncut} of {len(singles)}; a setting may "
           f"read at most {allowed} fewer")
@@ -321,7 +323,8 @@ def tune(folds):
     results = []
     for values in itertools.product(*SPLIT_GRID.values()):
         thresholds = dict(zip(SPLIT_GRID, values))
-        touching, numbers, same = (count_read(readers(**thresholds), drawings) for drawings in (pairs, apart, singles))
+        readers = fold_readers(folds, **thresholds)
+        touching, numbers, same = (count_read(readers, drawings) for drawings in (pairs, apart, singles))
         print("".join(f"{value:11.2f}" for value in values)
               + f"{touching / len(pairs):10.1%}{numbers / len(apart):8.1%}{same:9d}", flush=True)
         results.append(((uncut - same <= allowed, touching / len(pairs) + numbers / len(apart), same), thresholds))
@@ -338,11 +341,11 @@ def main(argv=None):
 
     app, loaded = serving_app()
     if args.tune:
-        tune(folds(loaded.model))
+        tune(build_folds(loaded.model))
         return 0
     if args.diagnose:
-        trained = folds(loaded.model)
-        diagnose(trained, training_numbers(trained, args.sample))
+        folds = build_folds(loaded.model)
+        diagnose(folds, training_numbers(folds, args.sample))
         return 0
     singles = None
     if args.sample:

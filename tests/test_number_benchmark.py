@@ -7,7 +7,7 @@ from scipy import ndimage
 from app.recognition import number_drawings, reference
 from app.recognition.handwriting import load_real_digits, split_indices
 from app.recognition.training_set import HANDWRITING_GROUPS, TrainingSet
-from benchmarks.number import drawn_alone, error_kind, folds, report
+from benchmarks.number import build_folds, drawn_alone, error_kind, report
 
 
 def pieces(image):
@@ -71,7 +71,7 @@ def test_tuning_reads_each_training_digit_with_a_model_that_never_saw_it(trained
     inputs[-50:, 2] = 1  # load_digits samples: in every fold's model
     labels = np.concatenate([np.repeat(load_real_digits()[1][digits], per_digit), np.arange(50) % 10])
     groups = np.concatenate([np.repeat(HANDWRITING_GROUPS + digits, per_digit), np.arange(50)])
-    built = folds(model, count=4, training=TrainingSet(inputs, labels, np.zeros(len(labels), np.uint8), groups))
+    built = build_folds(model, count=4, training=TrainingSet(inputs, labels, np.zeros(len(labels), np.uint8), groups))
     assert len(built) == 4
     assert sorted(np.concatenate([fold.indices for fold in built])) == sorted(digits)  # each digit in one part
     for fold in built:

@@ -56,41 +56,30 @@ EIGHT_BYTES = EIGHT.view(np.uint8)  # the same, for OpenCV
 
 @dataclass(frozen=True)
 class Digit:
-    """One digit of a number: its box (x, y, width, height) in the upload's pixels, the ``Drawing`` the model read
-    (its features and ``Shape``; its image made when asked for: the answer does not need it), and the model's
-    ``Prediction``."""
+    """One digit of a number: its box (x, y, width, height) in the upload's pixels, the ``Drawing`` the model read,
+    and the model's ``Prediction``."""
 
     box: tuple
     drawing: "Drawing"
     prediction: object
 
     @property
-    def image(self):
-        return self.drawing.image()
-
-    @property
     def features(self):
         return self.drawing.features
-
-    @property
-    def shape(self):
-        return self.drawing.shape
 
 
 @dataclass(frozen=True)
 class Drawing:
-    """A digit as the model reads it: its features and ``Shape``, and what they were read from: the upload itself,
-    or the digit's ink alone (its 8-bit alpha, cut to its mask), made a canvas drawing only for the digits returned."""
+    """A digit as the model reads it: its features and ``Shape``, and, when it was read from the digit's ink alone,
+    that ink's 8-bit alpha cut to its mask (the upload itself when read whole)."""
 
     features: np.ndarray
     shape: object
-    upload: Image.Image | None = None
     alpha: np.ndarray | None = None
 
     def image(self):
-        """The drawing the model read: the upload, or the digit's ink dark on transparency, ``FRAME`` around it."""
-        if self.upload is not None:
-            return self.upload
+        """The canvas drawing a digit read from its ink alone stands for: its ink dark on transparency, ``FRAME``
+        around it (never made to read it: ``digit_drawing``)."""
         alpha = np.pad(self.alpha, FRAME)
         image = Image.new("RGBA", alpha.shape[::-1], (0, 0, 0, 0))
         image.putalpha(Image.fromarray(alpha))
@@ -285,7 +274,7 @@ class NumberReader:
         parts = ink_parts(rgba)
         groups = fragments_joined(merged_groups(parts.labels, self.overlap))
         self._check_count(len(groups))
-        whole = Drawing(*pp.drawing_from_image(rgba), upload=rgba)  # exactly what /api/predict reads
+        whole = Drawing(*pp.drawing_from_image(rgba))  # exactly what /api/predict reads
         whole_far = self._far([whole])[0]
         if len(groups) == 1 or whole_far <= self.whole_near:  # a near drawing is one digit and never cut
             joined = [(parts.labels > 0, whole, whole_far)]
